@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+# mqnvme: out-of-tree PCIe NVMe driver. See README.md.
+#
+#   make            build mqnvme.ko for $(KDIR)
+#   make run        install what is missing, build, show it working in a guest
+#   make check      the whole test suite (what .ci/run calls)
+#   make bench      mqnvme against the in-tree nvme driver in one guest
+
+# The running kernel's build tree if it has one, else Debian's 6.12 headers.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12*-amd64))))
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run scripts/deps.sh"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 C=2 modules
+
+checkpatch:
+	scripts/checkpatch.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf build/mod-*
+
+run:
+	scripts/deps.sh
+	$(MAKE) modules
+	qemu-tests/run.sh --demo
+
+check:
+	scripts/deps.sh
+	qemu-tests/run.sh --all
+
+bench:
+	scripts/deps.sh
+	qemu-tests/bench.sh
+
+.PHONY: all modules sparse checkpatch clean run check bench

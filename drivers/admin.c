@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mqnvme: the admin queue's blk-mq tag set and request queue, synchronous
+ * admin commands, and the admin commands bring-up and teardown need.
+ */
+#include <linux/blk-mq.h>
+#include <linux/slab.h>
+
+#include "mqnvme.h"
+
+/**
+ * mqnvme_admin_init - create the admin tag set and request queue
+ * @ctrl: the controller, whose admin queue rings exist
+ *
+ * Return: 0 or a negative errno.
+ */
+int mqnvme_admin_init(struct mqnvme_ctrl *ctrl)
+{
+	struct blk_mq_tag_set *set = &ctrl->admin_tagset;
+	struct request_queue *q;
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &mqnvme_mq_admin_ops;
+	set->nr_hw_queues = 1;
+	set->queue_depth = MQNVME_AQ_BLK_MQ_DEPTH;
+	set->timeout = mqnvme_admin_timeout * HZ;
+	set->numa_node = dev_to_node(ctrl->dev);
+	set->cmd_size = sizeof(struct mqnvme_iod);
+	set->flags = BLK_MQ_F_NO_SCHED;
+	set->driver_data = ctrl;
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret)
+		return ret;
+
+	q = blk_mq_alloc_queue(set, NULL, NULL);
+	if (IS_ERR(q)) {
+		blk_mq_free_tag_set(set);
+		return PTR_ERR(q);
+	}
+	ctrl->admin_q = q;
+	return 0;
+}
+
+/**
+ * mqnvme_admin_exit - destroy the admin request queue and tag set
+ * @ctrl: the controller
+ */
+void mqnvme_admin_exit(struct mqnvme_ctrl *ctrl)
+{
+	if (!ctrl->admin_q)
+		return;
+	blk_mq_destroy_queue(ctrl->admin_q);
+	blk_put_queue(ctrl->admin_q);
+	blk_mq_free_tag_set(&ctrl->admin_tagset);
+	ctrl->admin_q = NULL;
+}
+
+/**
+ * mqnvme_admin_sync - run one admin command and wait for it
+ * @ctrl: the controller
+ * @cmd: the command (its command id is filled in)
+ * @buf: kernel buffer for the data, or NULL
+ * @len: bytes of @buf
+ * @result: where to store completion dwords 0/1, or NULL
+ *
+ * Return: 0 on success, the NVMe status (> 0) when the controller failed
+ * the command, or a negative errno when it could not be run.
+ */
+int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
+		      void *buf, unsigned int len, union nvme_result *result)
+{
+	struct mqnvme_iod *iod;
+	struct request *req;
+	blk_status_t sts;
+	int ret;
+
+	req = blk_mq_alloc_request(ctrl->admin_q, nvme_is_write(cmd) ?
+				   REQ_OP_DRV_OUT : REQ_OP_DRV_IN, 0);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	iod = mqnvme_req_iod(req);
+	memcpy(&iod->cmd, cmd, sizeof(*cmd));
+	if (buf && len) {
+		ret = blk_rq_map_kern(ctrl->admin_q, req, buf, len, GFP_KERNEL);
+		if (ret)
+			goto out;
+	}
+	sts = blk_execute_rq(req, false);
+	if (iod->status)
+		ret = iod->status;
+	else
+		ret = blk_status_to_errno(sts);
+	if (result)
+		*result = iod->result;
+out:
+	blk_mq_free_request(req);
+	return ret;
+}
+
+/**
+ * mqnvme_identify - Identify (06h)
+ * @ctrl: the controller
+ * @cns: Controller or Namespace Structure
+ * @nsid: namespace id, where @cns takes one
+ * @buf: NVME_IDENTIFY_DATA_SIZE bytes
+ *
+ * Return: as mqnvme_admin_sync().
+ */
+int mqnvme_identify(struct mqnvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf)
+{
+	struct nvme_command c = { };
+
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.nsid = cpu_to_le32(nsid);
+	c.identify.cns = cns;
+	return mqnvme_admin_sync(ctrl, &c, buf, NVME_IDENTIFY_DATA_SIZE, NULL);
+}
+
+/**
+ * mqnvme_set_queue_count - Set Features Number of Queues (07h)
+ * @ctrl: the controller
+ * @count: in: I/O queue pairs wanted; out: pairs granted
+ *
+ * Return: as mqnvme_admin_sync().
+ */
+int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count)
+{
+	u32 q = (*count - 1) | ((*count - 1) << 16);
+	struct nvme_command c = { };
+	union nvme_result res;
+	int ret;
+
+	c.features.opcode = nvme_admin_set_features;
+	c.features.fid = cpu_to_le32(NVME_FEAT_NUM_QUEUES);
+	c.features.dword11 = cpu_to_le32(q);
+	ret = mqnvme_admin_sync(ctrl, &c, NULL, 0, &res);
+	if (ret)
+		return ret;
+	*count = mqnvme_granted_queues(le32_to_cpu(res.u32));
+	return 0;
+}
+
+/**
+ * mqnvme_create_io_queue - Create I/O Completion then Submission Queue
+ * @ctrl: the controller
+ * @q: the queue, its rings allocated and its vector chosen
+ *
+ * Return: as mqnvme_admin_sync(); the CQ is deleted again if the SQ fails.
+ */
+int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q)
+{
+	struct nvme_command c = { };
+	int ret;
+
+	c.create_cq.opcode = nvme_admin_create_cq;
+	c.create_cq.prp1 = cpu_to_le64(q->cq_dma_addr);
+	c.create_cq.cqid = cpu_to_le16(q->qid);
+	c.create_cq.qsize = cpu_to_le16(q->q_depth - 1);
+	c.create_cq.cq_flags = cpu_to_le16(NVME_QUEUE_PHYS_CONTIG |
+					   NVME_CQ_IRQ_ENABLED);
+	c.create_cq.irq_vector = cpu_to_le16(q->cq_vector);
+	ret = mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
+	if (ret)
+		return ret;
+
+	memset(&c, 0, sizeof(c));
+	c.create_sq.opcode = nvme_admin_create_sq;
+	c.create_sq.prp1 = cpu_to_le64(q->sq_dma_addr);
+	c.create_sq.sqid = cpu_to_le16(q->qid);
+	c.create_sq.qsize = cpu_to_le16(q->q_depth - 1);
+	c.create_sq.sq_flags = cpu_to_le16(NVME_QUEUE_PHYS_CONTIG |
+					   NVME_SQ_PRIO_MEDIUM);
+	c.create_sq.cqid = cpu_to_le16(q->qid);
+	ret = mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
+	if (ret) {
+		memset(&c, 0, sizeof(c));
+		c.delete_queue.opcode = nvme_admin_delete_cq;
+		c.delete_queue.qid = cpu_to_le16(q->qid);
+		mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
+	}
+	return ret;
+}
+
+static int mqnvme_delete_queue(struct mqnvme_ctrl *ctrl, u8 opcode, u16 qid)
+{
+	struct nvme_command c = { };
+
+	c.delete_queue.opcode = opcode;
+	c.delete_queue.qid = cpu_to_le16(qid);
+	return mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
+}
+
+/**
+ * mqnvme_delete_io_queue - Delete I/O Submission then Completion Queue
+ * @ctrl: the controller
+ * @qid: queue id
+ *
+ * Commands still in the SQ are completed by the controller as aborted
+ * before the CQ goes away.
+ *
+ * Return: as mqnvme_admin_sync().
+ */
+int mqnvme_delete_io_queue(struct mqnvme_ctrl *ctrl, u16 qid)
+{
+	int ret = mqnvme_delete_queue(ctrl, nvme_admin_delete_sq, qid);
+
+	if (ret)
+		return ret;
+	return mqnvme_delete_queue(ctrl, nvme_admin_delete_cq, qid);
+}

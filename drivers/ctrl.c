@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mqnvme: controller bring-up and teardown: BAR mapping, CC/CSTS handshakes,
+ * interrupt vectors, queue creation and deletion, and the controller state
+ * machine.
+ */
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/slab.h>
+#include <linux/sched/signal.h>
+
+#include "mqnvme.h"
+
+static const char * const mqnvme_state_names[] = {
+	[MQNVME_CTRL_NEW]		= "new",
+	[MQNVME_CTRL_CONNECTING]	= "connecting",
+	[MQNVME_CTRL_LIVE]		= "live",
+	[MQNVME_CTRL_DELETING]		= "deleting",
+	[MQNVME_CTRL_DEAD]		= "dead",
+};
+
+/**
+ * mqnvme_state_name - printable name of a controller state
+ * @state: the state
+ *
+ * Return: a constant string.
+ */
+const char *mqnvme_state_name(enum mqnvme_ctrl_state state)
+{
+	if (state < ARRAY_SIZE(mqnvme_state_names))
+		return mqnvme_state_names[state];
+	return "unknown";
+}
+
+static bool mqnvme_state_allowed(enum mqnvme_ctrl_state old,
+				 enum mqnvme_ctrl_state new)
+{
+	switch (new) {
+	case MQNVME_CTRL_CONNECTING:
+		return old == MQNVME_CTRL_NEW;
+	case MQNVME_CTRL_LIVE:
+		return old == MQNVME_CTRL_CONNECTING;
+	case MQNVME_CTRL_DEAD:
+		return old == MQNVME_CTRL_CONNECTING || old == MQNVME_CTRL_LIVE;
+	case MQNVME_CTRL_DELETING:
+		return old != MQNVME_CTRL_DELETING;
+	default:
+		return false;
+	}
+}
+
+/**
+ * mqnvme_change_state - move the controller to @new_state if allowed
+ * @ctrl: the controller
+ * @new_state: the state wanted
+ *
+ * Return: true if the transition was made.
+ */
+bool mqnvme_change_state(struct mqnvme_ctrl *ctrl,
+			 enum mqnvme_ctrl_state new_state)
+{
+	unsigned long flags;
+	bool ok;
+
+	spin_lock_irqsave(&ctrl->state_lock, flags);
+	ok = mqnvme_state_allowed(ctrl->state, new_state);
+	if (ok)
+		WRITE_ONCE(ctrl->state, new_state);
+	spin_unlock_irqrestore(&ctrl->state_lock, flags);
+	return ok;
+}
+
+static u32 mqnvme_csts(struct mqnvme_ctrl *ctrl)
+{
+	if (mqnvme_inject & MQNVME_INJECT_CSTS_ONES)
+		return ~0U;
+	return readl(ctrl->bar + NVME_REG_CSTS);
+}
+
+static int mqnvme_map_bar(struct mqnvme_ctrl *ctrl, unsigned long size)
+{
+	struct pci_dev *pdev = ctrl->pdev;
+	unsigned int i;
+
+	if (size <= ctrl->bar_mapped_size)
+		return 0;
+	if (size > pci_resource_len(pdev, 0)) {
+		dev_err(ctrl->dev, "BAR0 (%llu bytes) cannot hold %lu bytes of registers and doorbells\n",
+			(unsigned long long)pci_resource_len(pdev, 0), size);
+		return -ENODEV;
+	}
+	if (ctrl->bar)
+		iounmap(ctrl->bar);
+	ctrl->bar = ioremap(pci_resource_start(pdev, 0), size);
+	if (!ctrl->bar) {
+		ctrl->bar_mapped_size = 0;
+		return -ENOMEM;
+	}
+	ctrl->bar_mapped_size = size;
+	ctrl->dbs = ctrl->bar + NVME_REG_DBS;
+	/* Queues already set up keep ringing the right doorbells. */
+	for (i = 0; ctrl->queues && i <= ctrl->nr_io_queues; i++)
+		if (ctrl->queues[i].cqes)
+			ctrl->queues[i].q_db =
+				&ctrl->dbs[i * 2 * ctrl->db_stride];
+	return 0;
+}
+
+static int mqnvme_wait_ready(struct mqnvme_ctrl *ctrl, u32 mask, u32 val,
+			     unsigned int timeout_ms, const char *what,
+			     bool enabling)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	u32 csts;
+
+	for (;;) {
+		csts = mqnvme_csts(ctrl);
+		if (csts == ~0U) {
+			dev_err(ctrl->dev, "%s: controller does not respond (CSTS reads 0xffffffff)\n",
+				what);
+			return -ENODEV;
+		}
+		if (enabling && (mqnvme_inject & MQNVME_INJECT_ENABLE_TIMEOUT))
+			csts &= ~NVME_CSTS_RDY;
+		if (enabling && (csts & NVME_CSTS_CFS)) {
+			dev_err(ctrl->dev, "%s: controller fatal status (CSTS 0x%x)\n",
+				what, csts);
+			return -ENODEV;
+		}
+		if ((csts & mask) == val)
+			return 0;
+		if (time_after(jiffies, deadline)) {
+			dev_err(ctrl->dev, "%s: timed out after %u ms (CSTS 0x%x)\n",
+				what, timeout_ms, csts);
+			return -ENODEV;
+		}
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		usleep_range(1000, 2000);
+	}
+}
+
+/* CC.EN = 0 and wait for CSTS.RDY = 0. */
+static int mqnvme_disable_hw(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int tmo = mqnvme_ready_timeout_ms(ctrl->cap);
+	u32 cc = readl(ctrl->bar + NVME_REG_CC);
+	u32 csts = mqnvme_csts(ctrl);
+
+	if (csts == ~0U)
+		return -ENODEV;
+	if (!(cc & NVME_CC_ENABLE) && !(csts & NVME_CSTS_RDY))
+		return 0;
+	/* EN may only be cleared once RDY has followed it to 1. */
+	if ((cc & NVME_CC_ENABLE) && !(csts & NVME_CSTS_RDY))
+		mqnvme_wait_ready(ctrl, NVME_CSTS_RDY, NVME_CSTS_RDY, tmo,
+				  "wait for pending enable", false);
+	ctrl->ctrl_config = cc & ~(NVME_CC_ENABLE | NVME_CC_SHN_MASK);
+	writel(ctrl->ctrl_config, ctrl->bar + NVME_REG_CC);
+	ctrl->hw_enabled = false;
+	return mqnvme_wait_ready(ctrl, NVME_CSTS_RDY, 0, tmo, "disable", false);
+}
+
+static int mqnvme_enable_hw(struct mqnvme_ctrl *ctrl)
+{
+	ctrl->ctrl_config = NVME_CC_CSS_NVM |
+			    (0 << NVME_CC_MPS_SHIFT) |	/* 4 KiB pages */
+			    NVME_CC_AMS_RR | NVME_CC_SHN_NONE |
+			    NVME_CC_IOSQES | NVME_CC_IOCQES | NVME_CC_ENABLE;
+	writel(ctrl->ctrl_config, ctrl->bar + NVME_REG_CC);
+	ctrl->hw_enabled = true;
+	return mqnvme_wait_ready(ctrl, NVME_CSTS_RDY, NVME_CSTS_RDY,
+				 mqnvme_ready_timeout_ms(ctrl->cap), "enable",
+				 true);
+}
+
+static int mqnvme_shutdown_hw(struct mqnvme_ctrl *ctrl)
+{
+	u32 cc = readl(ctrl->bar + NVME_REG_CC);
+
+	cc = (cc & ~NVME_CC_SHN_MASK) | NVME_CC_SHN_NORMAL;
+	writel(cc, ctrl->bar + NVME_REG_CC);
+	ctrl->hw_enabled = false;
+	return mqnvme_wait_ready(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_CMPLT,
+				 ctrl->shutdown_timeout * MSEC_PER_SEC,
+				 "shutdown", false);
+}
+
+static void mqnvme_reap_all(struct mqnvme_ctrl *ctrl)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i <= ctrl->nr_io_queues; i++) {
+		struct mqnvme_queue *q = &ctrl->queues[i];
+
+		if (!q->cqes)
+			continue;
+		spin_lock_irqsave(&q->cq_lock, flags);
+		mqnvme_poll_cq_locked(q);
+		spin_unlock_irqrestore(&q->cq_lock, flags);
+	}
+}
+
+static void mqnvme_disable_queues(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int i;
+
+	for (i = 0; i <= ctrl->nr_io_queues; i++)
+		WRITE_ONCE(ctrl->queues[i].enabled, false);
+}
+
+/**
+ * mqnvme_ctrl_stop_hw - stop a controller from the timeout handler
+ * @ctrl: a controller that is being brought up or torn down
+ *
+ * Disables the hardware so it no longer touches host memory, takes what
+ * it completed and fails everything else. Used where the context that
+ * would normally disable the controller is itself waiting for a command.
+ */
+void mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl)
+{
+	ctrl->hw_failed = true;
+	mqnvme_disable_queues(ctrl);
+	mqnvme_disable_hw(ctrl);
+	mqnvme_reap_all(ctrl);
+	mqnvme_cancel_all(ctrl);
+}
+
+static void mqnvme_dead_work(struct work_struct *work)
+{
+	struct mqnvme_ctrl *ctrl = container_of(work, struct mqnvme_ctrl,
+						dead_work);
+
+	mqnvme_ctrl_disable(ctrl, false);
+	mqnvme_mark_namespaces_dead(ctrl);
+}
+
+/**
+ * mqnvme_ctrl_fail - give up on a live controller
+ * @ctrl: the controller
+ * @why: what went wrong, for the log
+ *
+ * The controller is disabled from a work item, every outstanding command
+ * fails, and its disks fail all further I/O.
+ */
+void mqnvme_ctrl_fail(struct mqnvme_ctrl *ctrl, const char *why)
+{
+	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_DEAD))
+		return;
+	ctrl->hw_failed = true;
+	dev_err(ctrl->dev, "%s: disabling the controller, its namespaces fail all I/O\n",
+		why);
+	queue_work(system_unbound_wq, &ctrl->dead_work);
+}
+
+/**
+ * mqnvme_ctrl_disable - stop the controller and fail what is outstanding
+ * @ctrl: the controller
+ * @shutdown: use a normal shutdown (CC.SHN) rather than CC.EN = 0
+ *
+ * Deletes the I/O queues when the controller still works, disables or
+ * shuts it down, releases the interrupt vectors, completes what the
+ * controller finished and cancels the rest. Safe to call more than once.
+ */
+void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown)
+{
+	bool dead;
+	int i;
+
+	mutex_lock(&ctrl->shutdown_lock);
+	dead = ctrl->hw_failed || !ctrl->bar || mqnvme_csts(ctrl) == ~0U ||
+	       !pci_device_is_present(ctrl->pdev);
+
+	if (ctrl->tagset_allocated)
+		blk_mq_quiesce_tagset(&ctrl->tagset);
+	if (!dead && ctrl->queues && READ_ONCE(ctrl->queues[0].enabled)) {
+		for (i = ctrl->online_queues; i >= 1; i--) {
+			if (!READ_ONCE(ctrl->queues[i].enabled))
+				continue;
+			if (mqnvme_delete_io_queue(ctrl, i))
+				break;
+		}
+	}
+	ctrl->online_queues = 0;
+	if (ctrl->admin_q)
+		blk_mq_quiesce_queue(ctrl->admin_q);
+
+	if (ctrl->queues) {
+		mqnvme_disable_queues(ctrl);
+		if (!dead && ctrl->hw_enabled) {
+			if (shutdown)
+				mqnvme_shutdown_hw(ctrl);
+			else
+				mqnvme_disable_hw(ctrl);
+		}
+		for (i = 0; i <= ctrl->nr_io_queues; i++)
+			mqnvme_queue_free_irq(&ctrl->queues[i]);
+		mqnvme_reap_all(ctrl);
+	}
+	mqnvme_cancel_all(ctrl);
+	pci_free_irq_vectors(ctrl->pdev);
+	ctrl->nr_vectors = 0;
+
+	if (ctrl->admin_q)
+		blk_mq_unquiesce_queue(ctrl->admin_q);
+	if (ctrl->tagset_allocated)
+		blk_mq_unquiesce_tagset(&ctrl->tagset);
+	mutex_unlock(&ctrl->shutdown_lock);
+}
+
+static int mqnvme_alloc_pools(struct mqnvme_ctrl *ctrl)
+{
+	size_t sg_size = sizeof(struct scatterlist) * mqnvme_max_segments;
+
+	ctrl->prp_page_pool = dma_pool_create("mqnvme prp list page", ctrl->dev,
+					      MQNVME_CTRL_PAGE_SIZE,
+					      MQNVME_CTRL_PAGE_SIZE, 0);
+	ctrl->prp_small_pool = dma_pool_create("mqnvme prp list 256", ctrl->dev,
+					       MQNVME_SMALL_LIST_SIZE,
+					       MQNVME_SMALL_LIST_SIZE, 0);
+	ctrl->iod_mempool = mempool_create_node(1, mempool_kmalloc,
+						mempool_kfree, (void *)sg_size,
+						GFP_KERNEL,
+						dev_to_node(ctrl->dev));
+	if (!ctrl->prp_page_pool || !ctrl->prp_small_pool || !ctrl->iod_mempool)
+		return -ENOMEM;
+	return 0;
+}
+
+static int mqnvme_setup_admin_queue(struct mqnvme_ctrl *ctrl)
+{
+	struct mqnvme_queue *aq = &ctrl->queues[0];
+	u32 aqa = (MQNVME_AQ_DEPTH - 1) | ((MQNVME_AQ_DEPTH - 1) << 16);
+	int ret;
+
+	if (readl(ctrl->bar + NVME_REG_CC) & NVME_CC_ENABLE)
+		dev_info(ctrl->dev, "controller was left enabled (by firmware?), disabling it first\n");
+	ret = mqnvme_disable_hw(ctrl);
+	if (ret)
+		return ret;
+
+	ret = mqnvme_queue_alloc(ctrl, 0, MQNVME_AQ_DEPTH);
+	if (ret)
+		return ret;
+	writel(aqa, ctrl->bar + NVME_REG_AQA);
+	lo_hi_writeq(aq->sq_dma_addr, ctrl->bar + NVME_REG_ASQ);
+	lo_hi_writeq(aq->cq_dma_addr, ctrl->bar + NVME_REG_ACQ);
+
+	ret = mqnvme_enable_hw(ctrl);
+	if (ret)
+		return ret;
+	mqnvme_queue_init(aq, 0);
+	return mqnvme_queue_request_irq(aq);
+}
+
+static void mqnvme_copy_id_string(char *dst, const char *src, size_t len)
+{
+	memcpy(dst, src, len);
+	while (len && (dst[len - 1] == ' ' || dst[len - 1] == '\0'))
+		dst[--len] = '\0';
+}
+
+static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
+{
+	struct nvme_id_ctrl *id;
+	int ret;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return -ENOMEM;
+	ret = mqnvme_identify(ctrl, NVME_ID_CNS_CTRL, 0, id);
+	if (ret) {
+		dev_err(ctrl->dev, "Identify Controller failed (%d)\n", ret);
+		kfree(id);
+		return ret < 0 ? ret : -EIO;
+	}
+	mqnvme_copy_id_string(ctrl->serial, id->sn, sizeof(id->sn));
+	mqnvme_copy_id_string(ctrl->model, id->mn, sizeof(id->mn));
+	mqnvme_copy_id_string(ctrl->firmware_rev, id->fr, sizeof(id->fr));
+	ctrl->nn = le32_to_cpu(id->nn);
+	ctrl->oncs = le16_to_cpu(id->oncs);
+	ctrl->vwc = id->vwc;
+	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
+	ctrl->max_hw_sectors = mqnvme_max_hw_sectors(id->mdts, ctrl->cap);
+	ctrl->shutdown_timeout =
+		mqnvme_shutdown_timeout_s(le32_to_cpu(id->rtd3e),
+					  mqnvme_shutdown_timeout);
+	kfree(id);
+	return 0;
+}
+
+static int mqnvme_setup_vectors(struct mqnvme_ctrl *ctrl, unsigned int nr_io)
+{
+	struct irq_affinity affd = { .pre_vectors = 1 };
+	struct pci_dev *pdev = ctrl->pdev;
+	int ret;
+
+	/* The admin queue ran on a single vector until now. */
+	mqnvme_queue_free_irq(&ctrl->queues[0]);
+	pci_free_irq_vectors(pdev);
+	ret = pci_alloc_irq_vectors_affinity(pdev, 1, nr_io + 1,
+					     PCI_IRQ_ALL_TYPES | PCI_IRQ_AFFINITY,
+					     &affd);
+	if (ret <= 0) {
+		dev_err(ctrl->dev, "no interrupt vector available (%d)\n", ret);
+		return ret < 0 ? ret : -EIO;
+	}
+	ctrl->nr_vectors = ret;
+	return mqnvme_queue_request_irq(&ctrl->queues[0]);
+}
+
+static int mqnvme_create_io_queues(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int qid;
+	int ret;
+
+	for (qid = 1; qid <= ctrl->nr_io_queues; qid++) {
+		struct mqnvme_queue *q = &ctrl->queues[qid];
+
+		ret = mqnvme_queue_alloc(ctrl, qid, ctrl->q_depth);
+		if (ret)
+			return ret;
+		mqnvme_queue_init(q, mqnvme_queue_vector(qid, ctrl->nr_vectors));
+		WRITE_ONCE(q->enabled, false);
+		ret = mqnvme_create_io_queue(ctrl, q);
+		if (ret) {
+			dev_err(ctrl->dev, "creating I/O queue %u failed (%d)\n",
+				qid, ret);
+			return ret < 0 ? ret : -EIO;
+		}
+		ctrl->online_queues = qid;
+		WRITE_ONCE(q->enabled, true);
+		ret = mqnvme_queue_request_irq(q);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
+{
+	struct blk_mq_tag_set *set = &ctrl->tagset;
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &mqnvme_mq_ops;
+	set->nr_hw_queues = ctrl->nr_io_queues;
+	set->nr_maps = 1;
+	set->queue_depth = ctrl->q_depth - 1;
+	set->timeout = mqnvme_io_timeout * HZ;
+	set->numa_node = dev_to_node(ctrl->dev);
+	set->cmd_size = sizeof(struct mqnvme_iod);
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->driver_data = ctrl;
+	ret = blk_mq_alloc_tag_set(set);
+	if (!ret)
+		ctrl->tagset_allocated = true;
+	return ret;
+}
+
+/**
+ * mqnvme_ctrl_init - bring a controller from reset to live
+ * @ctrl: the controller, its PCI function enabled and BAR0 requested
+ *
+ * Refusals (a controller that does not respond, needs pages larger than
+ * the host's, grants no I/O queue or does not become ready) are logged in
+ * one line and return -ENODEV.
+ *
+ * Return: 0 or a negative errno; the caller undoes what was done.
+ */
+int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int want, granted;
+	int ret;
+
+	ret = mqnvme_map_bar(ctrl, NVME_REG_DBS + 4096);
+	if (ret)
+		return ret;
+	if (mqnvme_csts(ctrl) == ~0U) {
+		dev_err(ctrl->dev, "controller refused: it does not respond (CSTS reads 0xffffffff)\n");
+		return -ENODEV;
+	}
+	ctrl->cap = lo_hi_readq(ctrl->bar + NVME_REG_CAP);
+	if (mqnvme_inject & MQNVME_INJECT_MPSMIN)
+		ctrl->cap |= 1ULL << 48;
+	ctrl->vs = readl(ctrl->bar + NVME_REG_VS);
+	if (NVME_CAP_MPSMIN(ctrl->cap) > MQNVME_CTRL_PAGE_SHIFT - 12) {
+		dev_err(ctrl->dev, "controller refused: its smallest memory page (%u KiB) is larger than 4 KiB\n",
+			1U << (NVME_CAP_MPSMIN(ctrl->cap) + 2));
+		return -ENODEV;
+	}
+	if (!(NVME_CAP_CSS(ctrl->cap) & NVME_CAP_CSS_NVM)) {
+		dev_err(ctrl->dev, "controller refused: it does not support the NVM command set\n");
+		return -ENODEV;
+	}
+	ctrl->db_stride = 1U << NVME_CAP_STRIDE(ctrl->cap);
+	ctrl->q_depth = mqnvme_q_depth(ctrl->cap, mqnvme_io_queue_depth);
+
+	ctrl->queues = kcalloc_node(num_possible_cpus() + 1,
+				    sizeof(*ctrl->queues), GFP_KERNEL,
+				    dev_to_node(ctrl->dev));
+	if (!ctrl->queues)
+		return -ENOMEM;
+	ret = mqnvme_alloc_pools(ctrl);
+	if (ret)
+		return ret;
+
+	ret = pci_alloc_irq_vectors(ctrl->pdev, 1, 1, PCI_IRQ_ALL_TYPES);
+	if (ret < 0) {
+		dev_err(ctrl->dev, "controller refused: no interrupt vector (%d)\n",
+			ret);
+		return ret;
+	}
+	ctrl->nr_vectors = 1;
+
+	mqnvme_change_state(ctrl, MQNVME_CTRL_CONNECTING);
+	ret = mqnvme_setup_admin_queue(ctrl);
+	if (ret)
+		return ret;
+	ret = mqnvme_admin_init(ctrl);
+	if (ret)
+		return ret;
+	ret = mqnvme_identify_ctrl(ctrl);
+	if (ret)
+		return ret;
+
+	want = num_possible_cpus();
+	granted = want;
+	ret = mqnvme_set_queue_count(ctrl, &granted);
+	if (ret || (mqnvme_inject & MQNVME_INJECT_NO_QUEUES)) {
+		dev_err(ctrl->dev, "controller refused: it granted no I/O queue (Set Features Number of Queues: %d)\n",
+			ret);
+		return -ENODEV;
+	}
+
+	ret = mqnvme_setup_vectors(ctrl, min(want, granted));
+	if (ret)
+		return ret;
+	ctrl->nr_io_queues = mqnvme_nr_io_queues(want, granted,
+						 ctrl->nr_vectors);
+	ret = mqnvme_map_bar(ctrl, mqnvme_db_bar_size(ctrl->nr_io_queues + 1,
+						      ctrl->db_stride));
+	if (ret)
+		return ret;
+	ret = mqnvme_create_io_queues(ctrl);
+	if (ret)
+		return ret;
+	ret = mqnvme_alloc_tagset(ctrl);
+	if (ret)
+		return ret;
+	mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE);
+	return 0;
+}
+
+/**
+ * mqnvme_ctrl_free - release what mqnvme_ctrl_init() set up
+ * @ctrl: a controller already disabled with mqnvme_ctrl_disable()
+ */
+void mqnvme_ctrl_free(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int i;
+
+	if (ctrl->tagset_allocated) {
+		blk_mq_free_tag_set(&ctrl->tagset);
+		ctrl->tagset_allocated = false;
+	}
+	mqnvme_admin_exit(ctrl);
+	if (ctrl->queues) {
+		for (i = 0; i <= num_possible_cpus(); i++)
+			mqnvme_queue_free(ctrl, i);
+		kfree(ctrl->queues);
+		ctrl->queues = NULL;
+	}
+	mempool_destroy(ctrl->iod_mempool);
+	dma_pool_destroy(ctrl->prp_small_pool);
+	dma_pool_destroy(ctrl->prp_page_pool);
+	if (ctrl->bar)
+		iounmap(ctrl->bar);
+	ctrl->bar = NULL;
+}
+
+/**
+ * mqnvme_ctrl_setup - initialise the software state of a new controller
+ * @ctrl: zeroed controller with pdev and dev set
+ */
+void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl)
+{
+	spin_lock_init(&ctrl->state_lock);
+	mutex_init(&ctrl->shutdown_lock);
+	mutex_init(&ctrl->namespaces_lock);
+	INIT_LIST_HEAD(&ctrl->namespaces);
+	INIT_WORK(&ctrl->dead_work, mqnvme_dead_work);
+	ctrl->state = MQNVME_CTRL_NEW;
+}

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mqnvme: pure logic shared by the driver and its KUnit suites: data pointer
+ * construction (PRP lists and SGLs) from a DMA-mapped scatterlist, and the
+ * arithmetic of queues, vectors, doorbells, timeouts and status codes.
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/export.h>
+#include <kunit/visibility.h>
+
+#include "mqnvme_lib.h"
+
+static void *mqnvme_list_alloc(const struct mqnvme_list_pool *pool,
+			       struct mqnvme_dptr_lists *lists, bool small,
+			       dma_addr_t *dma)
+{
+	void *va;
+
+	if (lists->nr >= MQNVME_MAX_LISTS)
+		return NULL;
+	va = pool->alloc(pool->ctx, small, dma);
+	if (!va)
+		return NULL;
+	lists->small = small;
+	lists->va[lists->nr++] = va;
+	return va;
+}
+
+/**
+ * mqnvme_build_prps - describe a DMA-mapped scatterlist with PRP entries
+ * @sgl: the mapped scatterlist (sg_dma_address/sg_dma_len are used)
+ * @nents: number of mapped entries in @sgl
+ * @len: bytes to transfer
+ * @pool: where list pages come from
+ * @lists: records the list pages allocated, for freeing (nr starts at 0)
+ * @dptr: the command's data pointer, PRP1 and PRP2 are written
+ *
+ * Every segment but the first must start on a controller page boundary and
+ * every segment but the last must end on one (the queue's virt_boundary_mask
+ * guarantees this for block-layer requests).
+ *
+ * Return: 0, -ENOMEM when a list page cannot be had (lists already taken
+ * stay recorded in @lists), or -EINVAL for a scatterlist PRPs cannot express.
+ */
+int mqnvme_build_prps(struct scatterlist *sgl, int nents, unsigned int len,
+		      const struct mqnvme_list_pool *pool,
+		      struct mqnvme_dptr_lists *lists, union nvme_data_ptr *dptr)
+{
+	const unsigned int ps = MQNVME_CTRL_PAGE_SIZE;
+	struct scatterlist *sg = sgl;
+	u64 dma = sg_dma_address(sg);
+	int dma_len = sg_dma_len(sg);
+	unsigned int offset = dma & (ps - 1);
+	int length = len;
+	unsigned int nprps, i;
+	dma_addr_t list_dma;
+	__le64 *list;
+
+	if (!len || nents < 1 || sg_dma_len(sg) == 0)
+		return -EINVAL;
+	dptr->prp1 = cpu_to_le64(dma);
+	dptr->prp2 = 0;
+	length -= ps - offset;
+	if (length <= 0)
+		return 0;
+
+	dma_len -= ps - offset;
+	if (dma_len > 0) {
+		dma += ps - offset;
+	} else {
+		if (dma_len < 0)
+			return -EINVAL;
+		sg = sg_next(sg);
+		if (!sg)
+			return -EINVAL;
+		dma = sg_dma_address(sg);
+		dma_len = sg_dma_len(sg);
+		if (dma & (ps - 1))
+			return -EINVAL;
+	}
+
+	if (length <= ps) {
+		dptr->prp2 = cpu_to_le64(dma);
+		return 0;
+	}
+
+	nprps = DIV_ROUND_UP(length, ps);
+	list = mqnvme_list_alloc(pool, lists,
+				 nprps <= MQNVME_SMALL_LIST_SIZE / sizeof(__le64),
+				 &list_dma);
+	if (!list)
+		return -ENOMEM;
+	dptr->prp2 = cpu_to_le64(list_dma);
+	i = 0;
+	for (;;) {
+		if (i == MQNVME_PRPS_PER_PAGE) {
+			__le64 *old = list;
+
+			list = mqnvme_list_alloc(pool, lists, false, &list_dma);
+			if (!list)
+				return -ENOMEM;
+			list[0] = old[i - 1];
+			old[i - 1] = cpu_to_le64(list_dma);
+			i = 1;
+		}
+		list[i++] = cpu_to_le64(dma);
+		dma_len -= ps;
+		dma += ps;
+		length -= ps;
+		if (length <= 0)
+			return 0;
+		if (dma_len > 0)
+			continue;
+		if (dma_len < 0)
+			return -EINVAL;
+		sg = sg_next(sg);
+		if (!sg)
+			return -EINVAL;
+		dma = sg_dma_address(sg);
+		dma_len = sg_dma_len(sg);
+		if (dma & (ps - 1))
+			return -EINVAL;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_build_prps);
+
+static void mqnvme_sgl_data_desc(struct nvme_sgl_desc *desc,
+				 struct scatterlist *sg)
+{
+	desc->addr = cpu_to_le64(sg_dma_address(sg));
+	desc->length = cpu_to_le32(sg_dma_len(sg));
+	desc->type = NVME_SGL_FMT_DATA_DESC << 4;
+}
+
+/**
+ * mqnvme_build_sgl - describe a DMA-mapped scatterlist with an NVMe SGL
+ * @sgl: the mapped scatterlist
+ * @nents: number of mapped entries, at most MQNVME_MAX_SEGMENTS
+ * @pool: where the segment list comes from
+ * @lists: records the list allocated, for freeing
+ * @dptr: the command's data pointer (SGL1)
+ *
+ * One entry is described in the command itself; more go to a single last
+ * segment of data block descriptors.
+ *
+ * Return: 0, -ENOMEM, or -EINVAL when @nents is out of range.
+ */
+int mqnvme_build_sgl(struct scatterlist *sgl, int nents,
+		     const struct mqnvme_list_pool *pool,
+		     struct mqnvme_dptr_lists *lists, union nvme_data_ptr *dptr)
+{
+	struct nvme_sgl_desc *list;
+	struct scatterlist *sg;
+	dma_addr_t list_dma;
+	int i;
+
+	if (nents < 1 || nents > MQNVME_MAX_SEGMENTS)
+		return -EINVAL;
+	if (nents == 1) {
+		mqnvme_sgl_data_desc(&dptr->sgl, sgl);
+		return 0;
+	}
+	list = mqnvme_list_alloc(pool, lists,
+				 nents <= MQNVME_SMALL_LIST_SIZE / sizeof(*list),
+				 &list_dma);
+	if (!list)
+		return -ENOMEM;
+	dptr->sgl.addr = cpu_to_le64(list_dma);
+	dptr->sgl.length = cpu_to_le32(nents * sizeof(*list));
+	dptr->sgl.type = NVME_SGL_FMT_LAST_SEG_DESC << 4;
+	for_each_sg(sgl, sg, nents, i)
+		mqnvme_sgl_data_desc(&list[i], sg);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_build_sgl);
+
+/**
+ * mqnvme_prp_list_next - bus address of the PRP list page after list @i
+ * @lists: lists built by mqnvme_build_prps()
+ * @i: index of a list that is not the last
+ *
+ * Return: the chain entry of list @i.
+ */
+dma_addr_t mqnvme_prp_list_next(const struct mqnvme_dptr_lists *lists, int i)
+{
+	const __le64 *list = lists->va[i];
+
+	return le64_to_cpu(list[MQNVME_PRPS_PER_PAGE - 1]);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_prp_list_next);
+
+/**
+ * mqnvme_granted_queues - I/O queue pairs granted by Set Features (07h)
+ * @nr_queues_result: completion dword 0 (NSQA in 15:0, NCQA in 31:16,
+ *                    both zero-based)
+ *
+ * Return: the number of usable queue pairs.
+ */
+unsigned int mqnvme_granted_queues(u32 nr_queues_result)
+{
+	return min(nr_queues_result & 0xffff, nr_queues_result >> 16) + 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_granted_queues);
+
+/**
+ * mqnvme_nr_io_queues - how many I/O queue pairs to run
+ * @cpus: CPUs that want a queue of their own
+ * @granted: queue pairs the controller granted
+ * @vectors: interrupt vectors allocated, including the admin vector
+ *
+ * One pair per CPU, fewer when the controller grants fewer. With more than
+ * one vector every I/O queue gets a vector of its own (so blk-mq can follow
+ * the vectors' affinity); with a single vector all queues share it.
+ *
+ * Return: the number of I/O queue pairs, at least 1.
+ */
+unsigned int mqnvme_nr_io_queues(unsigned int cpus, unsigned int granted,
+				 unsigned int vectors)
+{
+	unsigned int n = max(1U, min(cpus, granted));
+
+	if (vectors > 1)
+		n = min(n, vectors - 1);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_nr_io_queues);
+
+/**
+ * mqnvme_queue_vector - interrupt vector of queue @qid
+ * @qid: queue id, 0 for the admin queue
+ * @vectors: vectors allocated
+ *
+ * Return: the vector index: the admin queue uses vector 0, I/O queue n
+ * vector n, and everything shares vector 0 when there is only one.
+ */
+unsigned int mqnvme_queue_vector(unsigned int qid, unsigned int vectors)
+{
+	if (vectors <= 1 || qid == 0)
+		return 0;
+	return 1 + (qid - 1) % (vectors - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_queue_vector);
+
+/**
+ * mqnvme_q_depth - entries of each I/O queue
+ * @cap: the CAP register
+ * @io_queue_depth: the module parameter
+ *
+ * Return: min(CAP.MQES + 1, @io_queue_depth), at least 2.
+ */
+u32 mqnvme_q_depth(u64 cap, u32 io_queue_depth)
+{
+	return max(2U, min_t(u32, NVME_CAP_MQES(cap) + 1, io_queue_depth));
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_q_depth);
+
+/**
+ * mqnvme_db_bar_size - BAR bytes that cover the doorbells of @nr_queues
+ * @nr_queues: queues including the admin queue
+ * @db_stride: doorbell stride in 32-bit words (1 << CAP.DSTRD)
+ *
+ * Return: size in bytes.
+ */
+unsigned long mqnvme_db_bar_size(unsigned int nr_queues, u32 db_stride)
+{
+	return NVME_REG_DBS + (unsigned long)nr_queues * 2 * 4 * db_stride;
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_db_bar_size);
+
+/**
+ * mqnvme_max_hw_sectors - largest transfer in 512-byte sectors
+ * @mdts: Identify Controller MDTS (a power of two of CAP.MPSMIN pages,
+ *        0 = no limit)
+ * @cap: the CAP register
+ *
+ * Return: sectors, capped at MQNVME_MAX_TRANSFER.
+ */
+u32 mqnvme_max_hw_sectors(u8 mdts, u64 cap)
+{
+	u32 max = MQNVME_MAX_TRANSFER >> SECTOR_SHIFT;
+	unsigned int shift = mdts + 12 + NVME_CAP_MPSMIN(cap) - SECTOR_SHIFT;
+
+	if (!mdts || shift >= 32)
+		return max;
+	return min_t(u32, max, 1U << shift);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_max_hw_sectors);
+
+/**
+ * mqnvme_ready_timeout_ms - how long CSTS.RDY may take to follow CC.EN
+ * @cap: the CAP register (CAP.TO is in 500 ms units)
+ *
+ * Return: milliseconds.
+ */
+unsigned int mqnvme_ready_timeout_ms(u64 cap)
+{
+	return (NVME_CAP_TIMEOUT(cap) + 1) * 500;
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_ready_timeout_ms);
+
+/**
+ * mqnvme_shutdown_timeout_s - how long CC.SHN may take
+ * @rtd3e: Identify Controller RTD3E in microseconds (0 = not reported)
+ * @param: the shutdown_timeout module parameter in seconds
+ *
+ * Return: seconds, the larger of RTD3E (rounded up, capped at 60) and @param.
+ */
+unsigned int mqnvme_shutdown_timeout_s(u32 rtd3e, unsigned int param)
+{
+	unsigned int t = min_t(u32, DIV_ROUND_UP(rtd3e, USEC_PER_SEC), 60);
+
+	return max(t, param);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_shutdown_timeout_s);
+
+/**
+ * mqnvme_status_to_blk - block layer status for an NVMe completion status
+ * @status: status field without the phase bit (SCT/SC, CRD, More, DNR)
+ *
+ * Return: the blk_status_t the request ends with.
+ */
+blk_status_t mqnvme_status_to_blk(u16 status)
+{
+	switch (status & NVME_SCT_SC_MASK) {
+	case NVME_SC_SUCCESS:
+		return BLK_STS_OK;
+	case NVME_SC_CAP_EXCEEDED:
+		return BLK_STS_NOSPC;
+	case NVME_SC_LBA_RANGE:
+	case NVME_SC_CMD_INTERRUPTED:
+	case NVME_SC_NS_NOT_READY:
+		return BLK_STS_TARGET;
+	case NVME_SC_BAD_ATTRIBUTES:
+	case NVME_SC_INVALID_OPCODE:
+	case NVME_SC_INVALID_FIELD:
+	case NVME_SC_INVALID_NS:
+		return BLK_STS_NOTSUPP;
+	case NVME_SC_WRITE_FAULT:
+	case NVME_SC_READ_ERROR:
+	case NVME_SC_UNWRITTEN_BLOCK:
+	case NVME_SC_ACCESS_DENIED:
+	case NVME_SC_READ_ONLY:
+	case NVME_SC_COMPARE_FAILED:
+		return BLK_STS_MEDIUM;
+	case NVME_SC_GUARD_CHECK:
+	case NVME_SC_APPTAG_CHECK:
+	case NVME_SC_REFTAG_CHECK:
+	case NVME_SC_INVALID_PI:
+		return BLK_STS_PROTECTION;
+	case NVME_SC_RESERVATION_CONFLICT:
+		return BLK_STS_RESV_CONFLICT;
+	case NVME_SC_HOST_PATH_ERROR:
+		return BLK_STS_TRANSPORT;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_status_to_blk);

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mqnvme: the PCI driver: probe, remove and shutdown of NVMe controllers
+ * (class code 0x010802).
+ */
+#include <linux/dma-mapping.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "mqnvme.h"
+
+static DEFINE_IDA(mqnvme_instance_ida);
+
+static int mqnvme_pci_enable(struct mqnvme_ctrl *ctrl)
+{
+	struct pci_dev *pdev = ctrl->pdev;
+	int ret;
+
+	ret = pci_enable_device_mem(pdev);
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	if (dma_set_mask_and_coherent(ctrl->dev, DMA_BIT_MASK(64)) &&
+	    dma_set_mask_and_coherent(ctrl->dev, DMA_BIT_MASK(32))) {
+		ret = -ENODEV;
+		goto out_disable;
+	}
+	/* The controller sees page offsets: keep them when bouncing. */
+	dma_set_min_align_mask(ctrl->dev, MQNVME_CTRL_PAGE_SIZE - 1);
+	dma_set_max_seg_size(ctrl->dev, 0xffffffff);
+	ret = pci_request_mem_regions(pdev, MQNVME_NAME);
+	if (ret)
+		goto out_disable;
+	return 0;
+
+out_disable:
+	pci_disable_device(pdev);
+	return ret;
+}
+
+static void mqnvme_pci_disable(struct mqnvme_ctrl *ctrl)
+{
+	pci_release_mem_regions(ctrl->pdev);
+	pci_disable_device(ctrl->pdev);
+}
+
+static void mqnvme_ctrl_release(struct mqnvme_ctrl *ctrl)
+{
+	mqnvme_ctrl_free(ctrl);
+	mqnvme_pci_disable(ctrl);
+	ida_free(&mqnvme_instance_ida, ctrl->instance);
+	kfree(ctrl);
+}
+
+static int mqnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct mqnvme_ctrl *ctrl;
+	int ret;
+
+	ctrl = kzalloc_node(sizeof(*ctrl), GFP_KERNEL, dev_to_node(&pdev->dev));
+	if (!ctrl)
+		return -ENOMEM;
+	ctrl->pdev = pdev;
+	ctrl->dev = &pdev->dev;
+	mqnvme_ctrl_setup(ctrl);
+	ctrl->instance = ida_alloc(&mqnvme_instance_ida, GFP_KERNEL);
+	if (ctrl->instance < 0) {
+		ret = ctrl->instance;
+		kfree(ctrl);
+		return ret;
+	}
+	pci_set_drvdata(pdev, ctrl);
+
+	ret = mqnvme_pci_enable(ctrl);
+	if (ret) {
+		ida_free(&mqnvme_instance_ida, ctrl->instance);
+		kfree(ctrl);
+		return ret;
+	}
+
+	ret = mqnvme_ctrl_init(ctrl);
+	if (ret) {
+		mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
+		mqnvme_ctrl_disable(ctrl, false);
+		mqnvme_ctrl_release(ctrl);
+		return ret;
+	}
+	mqnvme_debugfs_add_ctrl(ctrl);
+
+	/* A namespace that fails is logged; the controller stays usable. */
+	mqnvme_scan_namespaces(ctrl);
+	dev_info(ctrl->dev,
+		 "%s (fw %s), NVMe %u.%u, %u I/O queues of depth %u on %u %s vector%s, max transfer %u KiB%s\n",
+		 ctrl->model, ctrl->firmware_rev,
+		 NVME_MAJOR(ctrl->vs), NVME_MINOR(ctrl->vs), ctrl->nr_io_queues,
+		 ctrl->q_depth, ctrl->nr_vectors,
+		 pdev->msix_enabled ? "MSI-X" : pdev->msi_enabled ? "MSI" : "INTx",
+		 ctrl->nr_vectors == 1 ? "" : "s", ctrl->max_hw_sectors / 2,
+		 ctrl->sgls ? ", SGLs" : "");
+	return 0;
+}
+
+static void mqnvme_remove(struct pci_dev *pdev)
+{
+	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
+	flush_work(&ctrl->dead_work);
+	if (!pci_device_is_present(pdev)) {
+		ctrl->hw_failed = true;
+		mqnvme_ctrl_disable(ctrl, false);
+	}
+	mqnvme_remove_namespaces(ctrl);
+	mqnvme_ctrl_disable(ctrl, true);
+	mqnvme_debugfs_remove_ctrl(ctrl);
+	mqnvme_ctrl_release(ctrl);
+}
+
+static void mqnvme_shutdown(struct pci_dev *pdev)
+{
+	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	mqnvme_ctrl_disable(ctrl, true);
+}
+
+static const struct pci_device_id mqnvme_id_table[] = {
+	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
+	{ 0, }
+};
+/*
+ * No MODULE_DEVICE_TABLE on purpose: udev must not autoload mqnvme next to
+ * the in-tree nvme driver and race it for the boot disk. mqnvme binds what
+ * is free when loaded; scripts/mqnvme-bind moves a controller over.
+ */
+
+struct pci_driver mqnvme_pci_driver = {
+	.name		= MQNVME_NAME,
+	.id_table	= mqnvme_id_table,
+	.probe		= mqnvme_probe,
+	.remove		= mqnvme_remove,
+	.shutdown	= mqnvme_shutdown,
+};

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mqnvme: submission and completion rings, doorbells, interrupt handlers.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+
+#include "mqnvme.h"
+
+/**
+ * mqnvme_queue_alloc - allocate the rings of queue @qid
+ * @ctrl: the controller
+ * @qid: queue id
+ * @depth: entries in each ring
+ *
+ * Ring memory comes from the device's NUMA node. An existing allocation of
+ * the same depth is kept.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mqnvme_queue_alloc(struct mqnvme_ctrl *ctrl, unsigned int qid, u32 depth)
+{
+	struct mqnvme_queue *q = &ctrl->queues[qid];
+
+	if (q->cqes && q->q_depth == depth)
+		return 0;
+	mqnvme_queue_free(ctrl, qid);
+
+	q->cqes = dma_alloc_coherent(ctrl->dev, depth * sizeof(*q->cqes),
+				     &q->cq_dma_addr, GFP_KERNEL);
+	if (!q->cqes)
+		return -ENOMEM;
+	q->sq_cmds = dma_alloc_coherent(ctrl->dev, depth * sizeof(*q->sq_cmds),
+					&q->sq_dma_addr, GFP_KERNEL);
+	if (!q->sq_cmds) {
+		mqnvme_queue_free(ctrl, qid);
+		return -ENOMEM;
+	}
+	q->ctrl = ctrl;
+	q->qid = qid;
+	q->q_depth = depth;
+	spin_lock_init(&q->sq_lock);
+	spin_lock_init(&q->cq_lock);
+	return 0;
+}
+
+/**
+ * mqnvme_queue_free - free the rings of queue @qid
+ * @ctrl: the controller
+ * @qid: queue id; its interrupt must already be released
+ */
+void mqnvme_queue_free(struct mqnvme_ctrl *ctrl, unsigned int qid)
+{
+	struct mqnvme_queue *q = &ctrl->queues[qid];
+
+	if (q->cqes)
+		dma_free_coherent(ctrl->dev, q->q_depth * sizeof(*q->cqes),
+				  q->cqes, q->cq_dma_addr);
+	if (q->sq_cmds)
+		dma_free_coherent(ctrl->dev, q->q_depth * sizeof(*q->sq_cmds),
+				  q->sq_cmds, q->sq_dma_addr);
+	q->cqes = NULL;
+	q->sq_cmds = NULL;
+}
+
+/**
+ * mqnvme_queue_init - reset the ring state before the queue is (re)created
+ * @q: the queue
+ * @vector: its interrupt vector index
+ */
+void mqnvme_queue_init(struct mqnvme_queue *q, u16 vector)
+{
+	struct mqnvme_ctrl *ctrl = q->ctrl;
+
+	q->sq_tail = 0;
+	q->last_sq_tail = 0;
+	q->cq_head = 0;
+	q->cq_phase = 1;
+	q->cq_vector = vector;
+	q->q_db = &ctrl->dbs[q->qid * 2 * ctrl->db_stride];
+	memset(q->cqes, 0, q->q_depth * sizeof(*q->cqes));
+	WRITE_ONCE(q->enabled, true);
+}
+
+static inline bool mqnvme_cqe_pending(struct mqnvme_queue *q)
+{
+	struct nvme_completion *cqe = &q->cqes[q->cq_head];
+
+	return (le16_to_cpu(READ_ONCE(cqe->status)) & 1) == q->cq_phase;
+}
+
+static bool mqnvme_process_cq(struct mqnvme_queue *q,
+			      struct io_comp_batch *iob)
+{
+	bool found = false;
+
+	lockdep_assert_held(&q->cq_lock);
+	while (mqnvme_cqe_pending(q)) {
+		found = true;
+		/* Read the entry only after its phase bit says it is new. */
+		dma_rmb();
+		mqnvme_handle_cqe(q, iob, &q->cqes[q->cq_head]);
+		q->completed++;
+		if (++q->cq_head == q->q_depth) {
+			q->cq_head = 0;
+			q->cq_phase ^= 1;
+		}
+	}
+	if (found)
+		writel(q->cq_head, q->q_db + q->ctrl->db_stride);
+	return found;
+}
+
+/**
+ * mqnvme_poll_cq_locked - reap the completion queue outside its interrupt
+ * @q: the queue; the caller holds @q->cq_lock with interrupts disabled
+ *
+ * Return: true if any entry was consumed.
+ */
+bool mqnvme_poll_cq_locked(struct mqnvme_queue *q)
+{
+	if (!q->cqes)
+		return false;
+	return mqnvme_process_cq(q, NULL);
+}
+
+static irqreturn_t mqnvme_irq(int irq, void *data)
+{
+	struct mqnvme_queue *q = data;
+	DEFINE_IO_COMP_BATCH(iob);
+	bool found;
+
+	spin_lock(&q->cq_lock);
+	found = mqnvme_process_cq(q, &iob);
+	spin_unlock(&q->cq_lock);
+	if (!rq_list_empty(&iob.req_list))
+		iob.complete(&iob);
+	return found ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/**
+ * mqnvme_queue_request_irq - install the completion handler of @q
+ * @q: the queue; its vector may be shared with other queues
+ *
+ * Return: 0 or a negative errno.
+ */
+int mqnvme_queue_request_irq(struct mqnvme_queue *q)
+{
+	struct mqnvme_ctrl *ctrl = q->ctrl;
+	int ret;
+
+	ret = pci_request_irq(ctrl->pdev, q->cq_vector, mqnvme_irq, NULL, q,
+			      MQNVME_NAME "%dq%d", ctrl->instance, q->qid);
+	if (!ret)
+		q->irq_requested = true;
+	return ret;
+}
+
+/**
+ * mqnvme_queue_free_irq - remove the completion handler of @q, if installed
+ * @q: the queue
+ */
+void mqnvme_queue_free_irq(struct mqnvme_queue *q)
+{
+	if (!q->irq_requested)
+		return;
+	pci_free_irq(q->ctrl->pdev, q->cq_vector, q);
+	q->irq_requested = false;
+}
+
+/**
+ * mqnvme_sq_copy_cmd - put a command into the next SQ slot
+ * @q: the queue; the caller holds @q->sq_lock
+ * @cmd: the command
+ */
+void mqnvme_sq_copy_cmd(struct mqnvme_queue *q, struct nvme_command *cmd)
+{
+	lockdep_assert_held(&q->sq_lock);
+	memcpy(&q->sq_cmds[q->sq_tail], cmd, sizeof(*cmd));
+	if (++q->sq_tail == q->q_depth)
+		q->sq_tail = 0;
+	q->submitted++;
+}
+
+/**
+ * mqnvme_write_sq_db - ring the SQ tail doorbell
+ * @q: the queue; the caller holds @q->sq_lock
+ * @write_sq: ring now; otherwise ring only if the next command would make
+ *            the un-rung part of the ring wrap onto the last rung tail
+ */
+void mqnvme_write_sq_db(struct mqnvme_queue *q, bool write_sq)
+{
+	lockdep_assert_held(&q->sq_lock);
+	if (!write_sq) {
+		u16 next_tail = q->sq_tail + 1;
+
+		if (next_tail == q->q_depth)
+			next_tail = 0;
+		if (next_tail != q->last_sq_tail)
+			return;
+	}
+	writel(q->sq_tail, q->q_db);
+	q->last_sq_tail = q->sq_tail;
+}
+
+/**
+ * mqnvme_submit_cmd - copy a command to the SQ and maybe ring the doorbell
+ * @q: the queue
+ * @cmd: the command
+ * @write_db: this is the last command of a batch (bd->last)
+ */
+void mqnvme_submit_cmd(struct mqnvme_queue *q, struct nvme_command *cmd,
+		       bool write_db)
+{
+	spin_lock(&q->sq_lock);
+	mqnvme_sq_copy_cmd(q, cmd);
+	mqnvme_write_sq_db(q, write_db);
+	spin_unlock(&q->sq_lock);
+}
+
+/**
+ * mqnvme_commit_sq - ring the doorbell for commands copied but not rung
+ * @q: the queue
+ */
+void mqnvme_commit_sq(struct mqnvme_queue *q)
+{
+	spin_lock(&q->sq_lock);
+	if (q->sq_tail != q->last_sq_tail)
+		mqnvme_write_sq_db(q, true);
+	spin_unlock(&q->sq_lock);
+}

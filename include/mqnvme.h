@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mqnvme: internal definitions shared by the files of the driver.
+ */
+#ifndef MQNVME_H
+#define MQNVME_H
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/dmapool.h>
+#include <linux/list.h>
+#include <linux/mempool.h>
+#include <linux/mutex.h>
+#include <linux/nvme.h>
+#include <linux/pci.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "mqnvme_lib.h"
+
+#define MQNVME_NAME		"mqnvme"
+/* Admin queue: 32 entries, blk-mq depth 30 (one slot kept for the AER). */
+#define MQNVME_AQ_DEPTH		32
+#define MQNVME_AQ_BLK_MQ_DEPTH	(MQNVME_AQ_DEPTH - 2)
+/* Minors per namespace disk: the whole disk and 15 partitions. */
+#define MQNVME_MINORS		16
+
+/* Module parameters (main.c). */
+extern unsigned int mqnvme_io_queue_depth;
+extern unsigned int mqnvme_admin_timeout;
+extern unsigned int mqnvme_io_timeout;
+extern unsigned int mqnvme_shutdown_timeout;
+extern unsigned int mqnvme_sgl_threshold;
+extern unsigned int mqnvme_max_segments;
+extern unsigned int mqnvme_inject;
+extern int mqnvme_major;
+
+/* Faults the driver can be told to pretend, for the refusal tests. */
+enum mqnvme_inject_fault {
+	MQNVME_INJECT_CSTS_ONES		= 1 << 0,
+	MQNVME_INJECT_MPSMIN		= 1 << 1,
+	MQNVME_INJECT_NO_QUEUES		= 1 << 2,
+	MQNVME_INJECT_ENABLE_TIMEOUT	= 1 << 3,
+};
+
+enum mqnvme_ctrl_state {
+	MQNVME_CTRL_NEW,
+	MQNVME_CTRL_CONNECTING,
+	MQNVME_CTRL_LIVE,
+	MQNVME_CTRL_DELETING,
+	MQNVME_CTRL_DEAD,
+};
+
+/**
+ * struct mqnvme_queue - one submission/completion queue pair
+ * @ctrl: owning controller
+ * @sq_lock: serialises SQ tail updates and doorbell writes
+ * @sq_cmds: submission queue entries
+ * @cq_lock: serialises completion processing (interrupt, timeout, poll)
+ * @cqes: completion queue entries
+ * @q_db: SQ tail doorbell; the CQ head doorbell is db_stride words later
+ * @tags: the blk-mq tags of this hardware queue
+ * @q_depth: entries in each of the two rings
+ * @sq_tail: next free SQ slot
+ * @last_sq_tail: SQ tail last written to the doorbell
+ * @cq_head: next CQ entry to look at
+ * @cq_phase: phase tag expected at @cq_head
+ * @qid: queue id, 0 for admin
+ * @cq_vector: interrupt vector index
+ * @enabled: created on the controller and accepting commands
+ * @irq_requested: our handler is installed on @cq_vector
+ * @submitted: commands written to the SQ (under @sq_lock)
+ * @completed: completions consumed (under @cq_lock)
+ */
+struct mqnvme_queue {
+	struct mqnvme_ctrl *ctrl;
+	spinlock_t sq_lock;
+	struct nvme_command *sq_cmds;
+	u16 sq_tail;
+	u16 last_sq_tail;
+	u64 submitted;
+
+	spinlock_t cq_lock ____cacheline_aligned_in_smp;
+	struct nvme_completion *cqes;
+	u16 cq_head;
+	u8 cq_phase;
+	u64 completed;
+
+	u32 __iomem *q_db;
+	struct blk_mq_tags *tags;
+	dma_addr_t sq_dma_addr;
+	dma_addr_t cq_dma_addr;
+	u32 q_depth;
+	u16 qid;
+	u16 cq_vector;
+	bool enabled;
+	bool irq_requested;
+};
+
+/**
+ * struct mqnvme_iod - per-request driver data, in the blk-mq pdu
+ * @cmd: the command as it goes to the SQ
+ * @status: NVMe status of the completion (phase bit removed)
+ * @result: completion dword 0/1
+ * @genctr: generation counter, bumped on every (re)issue
+ * @use_sgl: @lists describe an SGL rather than PRPs
+ * @dma_len: non-zero when a single bio_vec was mapped directly
+ * @first_dma: bus address of that single mapping, or of the DSM ranges
+ * @dsm_range: Dataset Management range list (discard requests)
+ * @sgt: scatterlist mapping for multi-segment requests
+ * @lists: PRP list pages or SGL segment
+ */
+struct mqnvme_iod {
+	struct nvme_command cmd;
+	u16 status;
+	u8 genctr;
+	bool use_sgl;
+	union nvme_result result;
+	unsigned int dma_len;
+	dma_addr_t first_dma;
+	struct nvme_dsm_range *dsm_range;
+	struct sg_table sgt;
+	struct mqnvme_dptr_lists lists;
+};
+
+/**
+ * struct mqnvme_ns - one namespace and its disk
+ * @list: entry in the controller's namespace list
+ * @ctrl: owning controller
+ * @disk: the block device
+ * @nsid: namespace id
+ * @lba_shift: log2 of the logical block size
+ * @ms: metadata bytes per block (formats with metadata are not served yet)
+ */
+struct mqnvme_ns {
+	struct list_head list;
+	struct mqnvme_ctrl *ctrl;
+	struct gendisk *disk;
+	u32 nsid;
+	u8 lba_shift;
+	u16 ms;
+};
+
+/**
+ * struct mqnvme_ctrl - one NVMe controller
+ */
+struct mqnvme_ctrl {
+	struct pci_dev *pdev;
+	struct device *dev;
+	int instance;
+	enum mqnvme_ctrl_state state;
+	spinlock_t state_lock;
+
+	void __iomem *bar;
+	unsigned long bar_mapped_size;
+	u32 __iomem *dbs;
+	u64 cap;
+	u32 vs;
+	u32 ctrl_config;
+	u32 db_stride;
+	u32 q_depth;
+
+	struct mqnvme_queue *queues;
+	unsigned int nr_io_queues;
+	unsigned int online_queues;
+	unsigned int nr_vectors;
+
+	struct blk_mq_tag_set admin_tagset;
+	struct request_queue *admin_q;
+	struct blk_mq_tag_set tagset;
+	bool tagset_allocated;
+
+	struct dma_pool *prp_page_pool;
+	struct dma_pool *prp_small_pool;
+	mempool_t *iod_mempool;
+
+	struct mutex namespaces_lock;	/* protects @namespaces */
+	struct list_head namespaces;
+
+	struct mutex shutdown_lock;	/* serialises disabling */
+	struct work_struct dead_work;
+	bool hw_failed;
+	bool hw_enabled;
+	struct dentry *debugfs_dir;
+
+	/* From Identify Controller. */
+	char serial[20];
+	char model[40];
+	char firmware_rev[8];
+	u32 nn;
+	u32 max_hw_sectors;
+	u32 shutdown_timeout;
+	u16 oncs;
+	u8 vwc;
+	bool sgls;
+};
+
+static inline struct mqnvme_iod *mqnvme_req_iod(struct request *req)
+{
+	return blk_mq_rq_to_pdu(req);
+}
+
+static inline struct nvme_command *mqnvme_req_cmd(struct request *req)
+{
+	return &mqnvme_req_iod(req)->cmd;
+}
+
+/* ctrl.c: bring-up, teardown, state */
+bool mqnvme_change_state(struct mqnvme_ctrl *ctrl,
+			 enum mqnvme_ctrl_state new_state);
+const char *mqnvme_state_name(enum mqnvme_ctrl_state state);
+void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl);
+int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl);
+void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown);
+void mqnvme_ctrl_free(struct mqnvme_ctrl *ctrl);
+void mqnvme_ctrl_fail(struct mqnvme_ctrl *ctrl, const char *why);
+void mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl);
+
+/* queue.c: rings, doorbells, interrupts, completions */
+int mqnvme_queue_alloc(struct mqnvme_ctrl *ctrl, unsigned int qid, u32 depth);
+void mqnvme_queue_free(struct mqnvme_ctrl *ctrl, unsigned int qid);
+void mqnvme_queue_init(struct mqnvme_queue *q, u16 vector);
+int mqnvme_queue_request_irq(struct mqnvme_queue *q);
+void mqnvme_queue_free_irq(struct mqnvme_queue *q);
+void mqnvme_sq_copy_cmd(struct mqnvme_queue *q, struct nvme_command *cmd);
+void mqnvme_write_sq_db(struct mqnvme_queue *q, bool write_sq);
+void mqnvme_submit_cmd(struct mqnvme_queue *q, struct nvme_command *cmd,
+		       bool write_db);
+void mqnvme_commit_sq(struct mqnvme_queue *q);
+bool mqnvme_poll_cq_locked(struct mqnvme_queue *q);
+
+/* admin.c: admin queue and synchronous admin commands */
+int mqnvme_admin_init(struct mqnvme_ctrl *ctrl);
+void mqnvme_admin_exit(struct mqnvme_ctrl *ctrl);
+int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
+		      void *buf, unsigned int len, union nvme_result *result);
+int mqnvme_identify(struct mqnvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
+int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count);
+int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q);
+int mqnvme_delete_io_queue(struct mqnvme_ctrl *ctrl, u16 qid);
+
+/* io.c: the blk-mq request path */
+extern const struct blk_mq_ops mqnvme_mq_admin_ops;
+extern const struct blk_mq_ops mqnvme_mq_ops;
+void mqnvme_cancel_all(struct mqnvme_ctrl *ctrl);
+void mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
+		       struct nvme_completion *cqe);
+void mqnvme_complete_batch(struct io_comp_batch *iob);
+
+/* ns.c: namespaces and disks */
+int mqnvme_scan_namespaces(struct mqnvme_ctrl *ctrl);
+void mqnvme_remove_namespaces(struct mqnvme_ctrl *ctrl);
+void mqnvme_mark_namespaces_dead(struct mqnvme_ctrl *ctrl);
+
+/* debugfs.c */
+void mqnvme_debugfs_init(void);
+void mqnvme_debugfs_exit(void);
+void mqnvme_debugfs_add_ctrl(struct mqnvme_ctrl *ctrl);
+void mqnvme_debugfs_remove_ctrl(struct mqnvme_ctrl *ctrl);
+
+#endif /* MQNVME_H */

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mqnvme: the pure logic of the driver (no hardware access), kept apart so
+ * that the KUnit suites in kunit/ can exercise it directly.
+ */
+#ifndef MQNVME_LIB_H
+#define MQNVME_LIB_H
+
+#include <linux/types.h>
+#include <linux/nvme.h>
+#include <linux/scatterlist.h>
+#include <linux/sizes.h>
+#include <linux/blk_types.h>
+
+/* The controller memory page size; CC.MPS is always programmed to 4 KiB. */
+#define MQNVME_CTRL_PAGE_SHIFT	12
+#define MQNVME_CTRL_PAGE_SIZE	(1U << MQNVME_CTRL_PAGE_SHIFT)
+
+/* Largest transfer the driver ever builds, whatever MDTS allows. */
+#define MQNVME_MAX_TRANSFER	SZ_8M
+/* PRP entries of one list page; the last one chains to the next page. */
+#define MQNVME_PRPS_PER_PAGE	(MQNVME_CTRL_PAGE_SIZE / sizeof(__le64))
+/* PRP entries (or SGL descriptors) that fit the 256-byte small pool. */
+#define MQNVME_SMALL_LIST_SIZE	256
+#define MQNVME_SGLS_PER_PAGE	(MQNVME_CTRL_PAGE_SIZE / sizeof(struct nvme_sgl_desc))
+/*
+ * List pages a maximal transfer needs: PRP1 covers the first page, every
+ * full list page holds MQNVME_PRPS_PER_PAGE - 1 entries plus the chain.
+ */
+#define MQNVME_MAX_LISTS \
+	DIV_ROUND_UP(MQNVME_MAX_TRANSFER / MQNVME_CTRL_PAGE_SIZE, \
+		     MQNVME_PRPS_PER_PAGE - 1)
+/* Scatter/gather segments a request may carry (SGL list fits one page). */
+#define MQNVME_MAX_SEGMENTS	MQNVME_SGLS_PER_PAGE
+
+/* Command identifier: 4-bit generation counter above a 12-bit blk-mq tag. */
+#define MQNVME_CID_TAG_BITS	12
+#define MQNVME_CID_TAG_MASK	((1U << MQNVME_CID_TAG_BITS) - 1)
+#define MQNVME_CID_GEN_MASK	0xfU
+#define MQNVME_MAX_QUEUE_DEPTH	(1U << MQNVME_CID_TAG_BITS)
+
+static inline u16 mqnvme_cid(u8 genctr, unsigned int tag)
+{
+	return ((genctr & MQNVME_CID_GEN_MASK) << MQNVME_CID_TAG_BITS) |
+	       (tag & MQNVME_CID_TAG_MASK);
+}
+
+static inline unsigned int mqnvme_cid_tag(u16 cid)
+{
+	return cid & MQNVME_CID_TAG_MASK;
+}
+
+static inline u8 mqnvme_cid_gen(u16 cid)
+{
+	return cid >> MQNVME_CID_TAG_BITS;
+}
+
+/**
+ * struct mqnvme_list_pool - where PRP list pages and SGL segments come from
+ * @alloc: returns a zeroed-or-not list of 256 bytes (@small) or one
+ *         controller page, and its bus address in @dma; NULL on failure
+ * @ctx: passed back to @alloc
+ */
+struct mqnvme_list_pool {
+	void *(*alloc)(void *ctx, bool small, dma_addr_t *dma);
+	void *ctx;
+};
+
+/**
+ * struct mqnvme_dptr_lists - the descriptor lists built for one command
+ * @nr: how many lists were allocated (0 when PRP1/PRP2 or one SGL
+ *      descriptor in the command were enough)
+ * @small: the single list came from the 256-byte pool
+ * @va: CPU addresses of the lists, in chain order
+ */
+struct mqnvme_dptr_lists {
+	u8 nr;
+	bool small;
+	void *va[MQNVME_MAX_LISTS];
+};
+
+int mqnvme_build_prps(struct scatterlist *sgl, int nents, unsigned int len,
+		      const struct mqnvme_list_pool *pool,
+		      struct mqnvme_dptr_lists *lists, union nvme_data_ptr *dptr);
+int mqnvme_build_sgl(struct scatterlist *sgl, int nents,
+		     const struct mqnvme_list_pool *pool,
+		     struct mqnvme_dptr_lists *lists, union nvme_data_ptr *dptr);
+dma_addr_t mqnvme_prp_list_next(const struct mqnvme_dptr_lists *lists, int i);
+
+unsigned int mqnvme_granted_queues(u32 nr_queues_result);
+unsigned int mqnvme_nr_io_queues(unsigned int cpus, unsigned int granted,
+				 unsigned int vectors);
+unsigned int mqnvme_queue_vector(unsigned int qid, unsigned int vectors);
+u32 mqnvme_q_depth(u64 cap, u32 io_queue_depth);
+unsigned long mqnvme_db_bar_size(unsigned int nr_queues, u32 db_stride);
+u32 mqnvme_max_hw_sectors(u8 mdts, u64 cap);
+unsigned int mqnvme_ready_timeout_ms(u64 cap);
+unsigned int mqnvme_shutdown_timeout_s(u32 rtd3e, unsigned int param);
+blk_status_t mqnvme_status_to_blk(u16 status);
+
+#endif /* MQNVME_LIB_H */

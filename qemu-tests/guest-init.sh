@@ -1,0 +1,50 @@
+#!/bin/bash
+# PID 1 of a test guest, on the host's root filesystem under a tmpfs overlay.
+# The kernel command line gives (as environment): mqrepo (the checkout),
+# mqtest (the test script), mqkind (stock|debug), mqmod (where mqnvme.ko is)
+# and mqkmods (the debug kernel's module tree, if any).
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root TERM=dumb LANG=C
+if [[ -n ${mqkmods:-} && -d $mqkmods ]]; then
+	kdir=/lib/modules/$(uname -r)
+	mkdir -p "$kdir" && mount --bind "$mqkmods" "$kdir"
+fi
+ip link set lo up 2>/dev/null
+# The console keeps the kernel's warnings and errors (the harness scans them),
+# not its chatter; tests read dmesg for the rest.
+echo "5 4 1 7" >/proc/sys/kernel/printk
+# Hung tasks are failures: report them quickly.
+[[ -w /proc/sys/kernel/hung_task_timeout_secs ]] &&
+	echo 60 >/proc/sys/kernel/hung_task_timeout_secs
+
+cd "$mqrepo" || { echo "MQTEST-RESULT fail (no repo $mqrepo)"; poweroff -f; }
+echo "MQTEST-BEGIN $mqtest on $(uname -r), $(nproc) CPUs"
+(
+	source qemu-tests/lib.sh
+	source "$mqtest"
+)
+rc=$?
+if ((rc == 0)) && [[ -w /sys/kernel/debug/kmemleak ]]; then
+	# Objects must be older than 5 s and seen in two scans to be reported.
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(cat /sys/kernel/debug/kmemleak)
+	if [[ -n $leaks ]]; then
+		echo "kmemleak report:"
+		echo "$leaks"
+		echo "MQTEST-KMEMLEAK found"
+	fi
+fi
+if ((rc == 0)); then echo "MQTEST-RESULT pass"; else echo "MQTEST-RESULT fail (rc=$rc)"; fi
+sync
+poweroff -f

@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# Helpers for the guest side of the tests (sourced before each test script).
+# Environment from the kernel command line: mqrepo, mqkind, mqmod, mqtools.
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+log() {
+	echo "## $*"
+}
+
+assert_eq() { # ACTUAL EXPECTED WHAT
+	[[ $1 == "$2" ]] || fail "${3:-value}: expected '$2', got '$1'"
+}
+
+assert_ge() { # ACTUAL MIN WHAT
+	(($1 >= $2)) || fail "${3:-value}: expected >= $2, got $1"
+}
+
+# dmesg lines the test produced since the last mark.
+dmesg_mark() {
+	MQ_DMESG_MARK=$(dmesg | wc -l)
+}
+dmesg_since_mark() {
+	dmesg | tail -n +$((${MQ_DMESG_MARK:-0} + 1))
+}
+
+# PCI functions of NVMe class (010802), in bus order.
+nvme_bdfs() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		[[ $(cat "$d/class") == 0x010802 ]] && basename "$d"
+	done
+}
+
+mq_load() { # [PARAM=VALUE...]
+	insmod "$mqmod/mqnvme.ko" "$@" || fail "insmod mqnvme $*"
+}
+
+mq_unload() {
+	rmmod mqnvme || fail "rmmod mqnvme"
+	[[ -z $(ls /sys/block | grep '^mqnvme') ]] || fail "disks left after rmmod"
+}
+
+# The disk of namespace NSID on controller C.
+mq_disk() { # C NSID
+	local dev=/dev/mqnvme${1}n${2}
+	[[ -b $dev ]] || fail "$dev missing"
+	echo "$dev"
+}
+
+# "qid submitted" for every I/O queue of controller C.
+mq_queue_counts() { # C
+	awk 'NR > 1 && $1 > 0 {print $1, $4}' /sys/kernel/debug/mqnvme/mqnvme$1/queues
+}
+
+# Run fio with JSON output and fail unless every job finished without error
+# and moved data. Extra arguments go to fio.
+fio_ok() {
+	local out=/tmp/fio.$$.json
+	fio --eta=never --output-format=json --output="$out" "$@"
+	local rc=$?
+	python3 - "$out" "$rc" <<'PY' || fail "fio $*"
+import json, sys
+path, rc = sys.argv[1], int(sys.argv[2])
+try:
+    data = json.load(open(path))
+except Exception as e:
+    print(f"fio output unreadable ({e}), fio rc {rc}")
+    sys.exit(1)
+bad = 0
+for job in data["jobs"]:
+    r, w = job["read"]["io_bytes"], job["write"]["io_bytes"]
+    trim = job.get("trim", {}).get("io_bytes", 0)
+    print(f"fio job {job['jobname']}: error={job['error']} read={r} write={w} trim={trim}")
+    if job["error"] != 0 or r + w + trim == 0:
+        bad += 1
+if rc != 0 or bad:
+    print(f"fio rc {rc}, {bad} bad jobs")
+    sys.exit(1)
+PY
+}
