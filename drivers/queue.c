@@ -62,6 +62,7 @@ void mqnvme_queue_free(struct mqnvme_ctrl *ctrl, unsigned int qid)
 				  q->sq_cmds, q->sq_dma_addr);
 	q->cqes = NULL;
 	q->sq_cmds = NULL;
+	q->q_db = NULL;
 }
 
 /**
@@ -120,7 +121,8 @@ static bool mqnvme_process_cq(struct mqnvme_queue *q,
  */
 bool mqnvme_poll_cq_locked(struct mqnvme_queue *q)
 {
-	if (!q->cqes)
+	/* Only a queue set up by mqnvme_queue_init() has a valid phase. */
+	if (!q->cqes || !q->q_db)
 		return false;
 	return mqnvme_process_cq(q, NULL);
 }

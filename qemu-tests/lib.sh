@@ -82,3 +82,34 @@ if rc != 0 or bad:
     sys.exit(1)
 PY
 }
+
+# fio_verify_per_cpu DEV SIZE RW BSRANGE [fio args...]: one job pinned to
+# each CPU, each on its own SIZE-byte region of DEV, writing with crc32c
+# verification and reading everything back.
+fio_verify_per_cpu() {
+	local dev=$1 size=$2 rw=$3 bs=$4 cpu
+	shift 4
+	local jobs=()
+	for ((cpu = 0; cpu < $(nproc); cpu++)); do
+		jobs+=(--name="cpu$cpu" --cpus_allowed="$cpu" --offset=$((cpu * size)))
+	done
+	fio_ok --filename="$dev" --size="$size" --rw="$rw" --bsrange="$bs" \
+		--ioengine=libaio --iodepth=16 --direct=1 --verify=crc32c \
+		--verify_fatal=1 "$@" "${jobs[@]}"
+}
+
+# Fail unless every I/O queue of controller C carried more commands than in
+# the snapshot BEFORE (output of mq_queue_counts).
+assert_all_queues_used() { # C BEFORE
+	local qid n old
+	while read -r qid n; do
+		old=$(awk -v q="$qid" '$1 == q {print $2}' <<<"$2")
+		((n > ${old:-0})) || fail "I/O queue $qid carried no I/O ($n commands)"
+		log "queue $qid carried $((n - ${old:-0})) commands"
+	done < <(mq_queue_counts "$1")
+}
+
+# Number of I/O queues of controller C.
+mq_nr_queues() {
+	mq_queue_counts "$1" | wc -l
+}

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for mqnvme's pure logic (drivers/lib.c): command ids, PRP
+ * lists and SGLs built from scatterlists, and queue/vector/doorbell/timeout
+ * arithmetic. Load after mqnvme.ko; results in debugfs kunit/<suite>/results.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/scatterlist.h>
+
+#include "mqnvme_lib.h"
+
+#define FAKE_LIST_BASE	0x7f000000ULL
+
+/* A list pool that hands out kunit memory with made-up bus addresses. */
+struct fake_pool {
+	struct kunit *test;
+	int allocated;
+	int fail_after;		/* -1: never fail */
+	void *va[16];
+	bool small[16];
+};
+
+static void *fake_alloc(void *ctx, bool small, dma_addr_t *dma)
+{
+	struct fake_pool *p = ctx;
+	void *va;
+
+	if (p->fail_after >= 0 && p->allocated >= p->fail_after)
+		return NULL;
+	if (p->allocated >= ARRAY_SIZE(p->va))
+		return NULL;
+	va = kunit_kzalloc(p->test, MQNVME_CTRL_PAGE_SIZE, GFP_KERNEL);
+	if (!va)
+		return NULL;
+	p->va[p->allocated] = va;
+	p->small[p->allocated] = small;
+	*dma = FAKE_LIST_BASE + p->allocated * MQNVME_CTRL_PAGE_SIZE;
+	p->allocated++;
+	return va;
+}
+
+static struct mqnvme_list_pool make_pool(struct kunit *test,
+					 struct fake_pool *p, int fail_after)
+{
+	memset(p, 0, sizeof(*p));
+	p->test = test;
+	p->fail_after = fail_after;
+	return (struct mqnvme_list_pool){ .alloc = fake_alloc, .ctx = p };
+}
+
+/* Fill @sg with mapped segments given as (bus address, length) pairs. */
+static struct scatterlist *make_sg(struct kunit *test, const u64 *seg, int n)
+{
+	struct scatterlist *sg = kunit_kcalloc(test, n, sizeof(*sg), GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sg);
+	sg_init_table(sg, n);
+	for (i = 0; i < n; i++) {
+		sg_dma_address(&sg[i]) = seg[2 * i];
+		sg_dma_len(&sg[i]) = seg[2 * i + 1];
+	}
+	return sg;
+}
+
+static void cid_roundtrip(struct kunit *test)
+{
+	unsigned int tag;
+	u8 gen;
+
+	for (gen = 0; gen < 40; gen += 3) {
+		for (tag = 0; tag < MQNVME_MAX_QUEUE_DEPTH; tag += 511) {
+			u16 cid = mqnvme_cid(gen, tag);
+
+			KUNIT_EXPECT_EQ(test, mqnvme_cid_tag(cid), tag);
+			KUNIT_EXPECT_EQ(test, mqnvme_cid_gen(cid), gen & 0xf);
+		}
+	}
+	/* The generation wraps in 4 bits and never spills into the tag. */
+	KUNIT_EXPECT_EQ(test, mqnvme_cid(16, 5), mqnvme_cid(0, 5));
+	KUNIT_EXPECT_EQ(test, mqnvme_cid(15, 0xfff), 0xffff);
+	KUNIT_EXPECT_NE(test, mqnvme_cid(1, 7), mqnvme_cid(2, 7));
+}
+
+static void prp_one_page(struct kunit *test)
+{
+	const u64 seg[] = { 0x100000200ULL, 3584 };
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 1), 1,
+						3584, &pool, &lists, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), 0x100000200ULL);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), 0ULL);
+	KUNIT_EXPECT_EQ(test, lists.nr, 0);
+}
+
+static void prp_two_pages_offset(struct kunit *test)
+{
+	const u64 seg[] = { 0x100000200ULL, 4096 };
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 1), 1,
+						4096, &pool, &lists, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), 0x100000200ULL);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), 0x100001000ULL);
+	KUNIT_EXPECT_EQ(test, lists.nr, 0);
+}
+
+static void prp_small_list(struct kunit *test)
+{
+	const u64 seg[] = { 0x200000000ULL, 65536 };
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+	__le64 *list;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 1), 1,
+						65536, &pool, &lists, &dptr), 0);
+	KUNIT_ASSERT_EQ(test, lists.nr, 1);
+	KUNIT_EXPECT_TRUE(test, lists.small);
+	KUNIT_EXPECT_TRUE(test, p.small[0]);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), FAKE_LIST_BASE);
+	list = lists.va[0];
+	for (i = 0; i < 15; i++)
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(list[i]),
+				0x200000000ULL + (i + 1) * 4096ULL);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(list[15]), 0ULL);
+}
+
+/* 8 MiB in one segment: 2047 list entries over chained pages. */
+static void prp_chained_lists(struct kunit *test)
+{
+	const u64 base = 0x300000000ULL;
+	const u64 seg[] = { base, SZ_8M };
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+	u64 expect = base + 4096, dma;
+	int l, i, seen = 0;
+
+	KUNIT_ASSERT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 1), 1,
+						SZ_8M, &pool, &lists, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), base);
+	/* 2047 entries: 511 + 511 + 511 + 511 + 3 */
+	KUNIT_ASSERT_EQ(test, lists.nr, 5);
+	KUNIT_EXPECT_LE(test, lists.nr, (u8)MQNVME_MAX_LISTS);
+	KUNIT_EXPECT_FALSE(test, lists.small);
+	dma = le64_to_cpu(dptr.prp2);
+	for (l = 0; l < lists.nr; l++) {
+		__le64 *list = lists.va[l];
+		int n = l + 1 < lists.nr ? 511 : 2047 - 4 * 511;
+
+		KUNIT_EXPECT_EQ(test, dma, FAKE_LIST_BASE + l * 4096ULL);
+		for (i = 0; i < n; i++, seen++, expect += 4096)
+			KUNIT_EXPECT_EQ(test, le64_to_cpu(list[i]), expect);
+		if (l + 1 < lists.nr) {
+			dma = mqnvme_prp_list_next(&lists, l);
+			KUNIT_EXPECT_EQ(test, dma, le64_to_cpu(list[511]));
+		}
+	}
+	KUNIT_EXPECT_EQ(test, seen, 2047);
+	KUNIT_EXPECT_EQ(test, expect, base + SZ_8M);
+}
+
+static void prp_multi_segment(struct kunit *test)
+{
+	/* first starts mid-page, middle whole pages, last ends mid-page */
+	const u64 seg[] = {
+		0x400000800ULL, 2048,
+		0x500000000ULL, 8192,
+		0x600000000ULL, 1024,
+	};
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+	__le64 *list;
+
+	KUNIT_ASSERT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 3), 3,
+						2048 + 8192 + 1024, &pool,
+						&lists, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp1), 0x400000800ULL);
+	KUNIT_ASSERT_EQ(test, lists.nr, 1);
+	list = lists.va[0];
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(list[0]), 0x500000000ULL);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(list[1]), 0x500001000ULL);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(list[2]), 0x600000000ULL);
+}
+
+static void prp_two_segments_no_list(struct kunit *test)
+{
+	const u64 seg[] = { 0x400000e00ULL, 512, 0x500000000ULL, 4096 };
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+
+	KUNIT_ASSERT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 2), 2,
+						4608, &pool, &lists, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), 0x500000000ULL);
+	KUNIT_EXPECT_EQ(test, lists.nr, 0);
+}
+
+static void prp_rejects_gaps(struct kunit *test)
+{
+	/* a middle segment that does not start on a page boundary */
+	const u64 unaligned[] = {
+		0x400000000ULL, 4096, 0x500000200ULL, 4096, 0x600000000ULL, 4096,
+	};
+	/* a first segment that ends mid-page but is followed by more */
+	const u64 short_first[] = {
+		0x400000000ULL, 1024, 0x500000000ULL, 4096, 0x600000000ULL, 4096,
+	};
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, unaligned, 3), 3,
+						12288, &pool, &lists, &dptr),
+			-EINVAL);
+	lists.nr = 0;
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, short_first, 3),
+						3, 9216, &pool, &lists, &dptr),
+			-EINVAL);
+	lists.nr = 0;
+	/* more bytes than the scatterlist holds */
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, unaligned, 1), 1,
+						12288, &pool, &lists, &dptr),
+			-EINVAL);
+	lists.nr = 0;
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, unaligned, 1), 1,
+						0, &pool, &lists, &dptr),
+			-EINVAL);
+}
+
+static void prp_alloc_failure(struct kunit *test)
+{
+	const u64 seg[] = { 0x300000000ULL, SZ_4M };
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, 1);
+
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 1), 1,
+						SZ_4M, &pool, &lists, &dptr),
+			-ENOMEM);
+	/* The page that was allocated is recorded so it can be freed. */
+	KUNIT_EXPECT_EQ(test, lists.nr, 1);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.prp2), FAKE_LIST_BASE);
+
+	pool = make_pool(test, &p, 0);
+	lists.nr = 0;
+	KUNIT_EXPECT_EQ(test, mqnvme_build_prps(make_sg(test, seg, 1), 1,
+						SZ_4M, &pool, &lists, &dptr),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, lists.nr, 0);
+}
+
+static void sgl_single_and_list(struct kunit *test)
+{
+	const u64 seg[] = {
+		0x400000800ULL, 2048, 0x500000000ULL, 8192, 0x600000000ULL, 100,
+	};
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct nvme_sgl_desc *list;
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+	int i;
+
+	KUNIT_ASSERT_EQ(test, mqnvme_build_sgl(make_sg(test, seg, 1), 1, &pool,
+					       &lists, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, lists.nr, 0);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.sgl.addr), 0x400000800ULL);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(dptr.sgl.length), 2048U);
+	KUNIT_EXPECT_EQ(test, dptr.sgl.type, NVME_SGL_FMT_DATA_DESC << 4);
+
+	memset(&dptr, 0, sizeof(dptr));
+	KUNIT_ASSERT_EQ(test, mqnvme_build_sgl(make_sg(test, seg, 3), 3, &pool,
+					       &lists, &dptr), 0);
+	KUNIT_ASSERT_EQ(test, lists.nr, 1);
+	KUNIT_EXPECT_TRUE(test, lists.small);
+	KUNIT_EXPECT_EQ(test, dptr.sgl.type, NVME_SGL_FMT_LAST_SEG_DESC << 4);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(dptr.sgl.length), 3U * 16);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(dptr.sgl.addr), FAKE_LIST_BASE);
+	list = lists.va[0];
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(list[i].addr), seg[2 * i]);
+		KUNIT_EXPECT_EQ(test, (u64)le32_to_cpu(list[i].length),
+				seg[2 * i + 1]);
+		KUNIT_EXPECT_EQ(test, list[i].type, NVME_SGL_FMT_DATA_DESC << 4);
+	}
+}
+
+static void sgl_limits(struct kunit *test)
+{
+	u64 *seg = kunit_kcalloc(test, 2 * (MQNVME_MAX_SEGMENTS + 1),
+				 sizeof(u64), GFP_KERNEL);
+	struct mqnvme_dptr_lists lists = { };
+	union nvme_data_ptr dptr = { };
+	struct fake_pool p;
+	struct mqnvme_list_pool pool = make_pool(test, &p, -1);
+	struct scatterlist *sg;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, seg);
+	for (i = 0; i <= MQNVME_MAX_SEGMENTS; i++) {
+		seg[2 * i] = 0x100000000ULL + i * 0x10000ULL;
+		seg[2 * i + 1] = 4096;
+	}
+	sg = make_sg(test, seg, MQNVME_MAX_SEGMENTS + 1);
+	KUNIT_EXPECT_EQ(test, mqnvme_build_sgl(sg, MQNVME_MAX_SEGMENTS, &pool,
+					       &lists, &dptr), 0);
+	KUNIT_EXPECT_EQ(test, lists.nr, 1);
+	KUNIT_EXPECT_FALSE(test, lists.small);
+	lists.nr = 0;
+	KUNIT_EXPECT_EQ(test, mqnvme_build_sgl(sg, MQNVME_MAX_SEGMENTS + 1,
+					       &pool, &lists, &dptr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mqnvme_build_sgl(sg, 0, &pool, &lists, &dptr),
+			-EINVAL);
+	pool = make_pool(test, &p, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_build_sgl(sg, 4, &pool, &lists, &dptr),
+			-ENOMEM);
+}
+
+static struct kunit_case mqnvme_dptr_cases[] = {
+	KUNIT_CASE(cid_roundtrip),
+	KUNIT_CASE(prp_one_page),
+	KUNIT_CASE(prp_two_pages_offset),
+	KUNIT_CASE(prp_small_list),
+	KUNIT_CASE(prp_chained_lists),
+	KUNIT_CASE(prp_multi_segment),
+	KUNIT_CASE(prp_two_segments_no_list),
+	KUNIT_CASE(prp_rejects_gaps),
+	KUNIT_CASE(prp_alloc_failure),
+	KUNIT_CASE(sgl_single_and_list),
+	KUNIT_CASE(sgl_limits),
+	{}
+};
+
+static struct kunit_suite mqnvme_dptr_suite = {
+	.name = "mqnvme_dptr",
+	.test_cases = mqnvme_dptr_cases,
+};
+
+static void queues_granted(struct kunit *test)
+{
+	/* NSQA 3 (4 queues), NCQA 1 (2 queues): 2 pairs usable */
+	KUNIT_EXPECT_EQ(test, mqnvme_granted_queues(0x00010003), 2U);
+	KUNIT_EXPECT_EQ(test, mqnvme_granted_queues(0), 1U);
+	KUNIT_EXPECT_EQ(test, mqnvme_granted_queues(0xfffefffe), 65535U);
+}
+
+static void queues_per_cpu(struct kunit *test)
+{
+	/* one pair per CPU with enough vectors */
+	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 64, 5), 4U);
+	/* the controller grants fewer */
+	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 2, 3), 2U);
+	/* fewer vectors than queues: one queue per I/O vector */
+	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 64, 3), 2U);
+	/* a single vector is shared by every queue */
+	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 64, 1), 4U);
+	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 0, 1), 1U);
+}
+
+static void queues_vectors(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mqnvme_queue_vector(0, 5), 0U);
+	KUNIT_EXPECT_EQ(test, mqnvme_queue_vector(1, 5), 1U);
+	KUNIT_EXPECT_EQ(test, mqnvme_queue_vector(4, 5), 4U);
+	KUNIT_EXPECT_EQ(test, mqnvme_queue_vector(3, 3), 1U);
+	KUNIT_EXPECT_EQ(test, mqnvme_queue_vector(3, 1), 0U);
+}
+
+static void queues_depth_and_doorbells(struct kunit *test)
+{
+	u64 cap = 0x004018200f0107ffULL;	/* QEMU 7.2: MQES 0x7ff, TO 15 */
+
+	KUNIT_EXPECT_EQ(test, mqnvme_q_depth(cap, 1024), 1024U);
+	KUNIT_EXPECT_EQ(test, mqnvme_q_depth(cap, 4095), 2048U);
+	KUNIT_EXPECT_EQ(test, mqnvme_q_depth(cap & ~0xffffULL, 1024), 2U);
+	KUNIT_EXPECT_EQ(test, mqnvme_db_bar_size(1, 1), 0x1008UL);
+	KUNIT_EXPECT_EQ(test, mqnvme_db_bar_size(3, 1), 0x1018UL);
+	KUNIT_EXPECT_EQ(test, mqnvme_db_bar_size(3, 4), 0x1060UL);
+	KUNIT_EXPECT_EQ(test, mqnvme_ready_timeout_ms(cap), 8000U);
+	KUNIT_EXPECT_EQ(test, mqnvme_ready_timeout_ms(0), 500U);
+}
+
+static void limits_transfer(struct kunit *test)
+{
+	u64 cap = 0x004018200f0107ffULL;	/* MPSMIN 0: 4 KiB */
+	u64 cap8k = cap | (1ULL << 48);
+
+	KUNIT_EXPECT_EQ(test, mqnvme_max_hw_sectors(7, cap), 1024U);
+	KUNIT_EXPECT_EQ(test, mqnvme_max_hw_sectors(5, cap), 256U);
+	KUNIT_EXPECT_EQ(test, mqnvme_max_hw_sectors(5, cap8k), 512U);
+	KUNIT_EXPECT_EQ(test, mqnvme_max_hw_sectors(0, cap), 16384U);
+	KUNIT_EXPECT_EQ(test, mqnvme_max_hw_sectors(12, cap), 16384U);
+	KUNIT_EXPECT_EQ(test, mqnvme_max_hw_sectors(255, cap), 16384U);
+	KUNIT_EXPECT_EQ(test, mqnvme_shutdown_timeout_s(0, 5), 5U);
+	KUNIT_EXPECT_EQ(test, mqnvme_shutdown_timeout_s(8000000, 5), 8U);
+	KUNIT_EXPECT_EQ(test, mqnvme_shutdown_timeout_s(~0U, 5), 60U);
+}
+
+static void status_mapping(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(0), BLK_STS_OK);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_READ_ERROR),
+			BLK_STS_MEDIUM);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_READ_ERROR |
+						   NVME_STATUS_DNR),
+			BLK_STS_MEDIUM);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_WRITE_FAULT),
+			BLK_STS_MEDIUM);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_LBA_RANGE),
+			BLK_STS_TARGET);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_INVALID_OPCODE),
+			BLK_STS_NOTSUPP);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_GUARD_CHECK),
+			BLK_STS_PROTECTION);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_REFTAG_CHECK),
+			BLK_STS_PROTECTION);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_CAP_EXCEEDED),
+			BLK_STS_NOSPC);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_HOST_ABORTED_CMD),
+			BLK_STS_IOERR);
+	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(NVME_SC_INTERNAL),
+			BLK_STS_IOERR);
+}
+
+static struct kunit_case mqnvme_queue_cases[] = {
+	KUNIT_CASE(queues_granted),
+	KUNIT_CASE(queues_per_cpu),
+	KUNIT_CASE(queues_vectors),
+	KUNIT_CASE(queues_depth_and_doorbells),
+	KUNIT_CASE(limits_transfer),
+	KUNIT_CASE(status_mapping),
+	{}
+};
+
+static struct kunit_suite mqnvme_queue_suite = {
+	.name = "mqnvme_queue",
+	.test_cases = mqnvme_queue_cases,
+};
+
+kunit_test_suites(&mqnvme_dptr_suite, &mqnvme_queue_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests for mqnvme");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,36 @@
+# Data integrity: fio crc32c verify, random and sequential, 512 bytes to
+# beyond MDTS (split by the block layer), one job pinned to each CPU, on a
+# 512-byte and a 4096-byte LBA namespace, through PRPs (default), SGLs
+# (sgl_threshold=1) and PRPs only (sgl_threshold=0); every hardware queue
+# must carry I/O.
+# smp: 2
+# timeout: 900
+# disk: d1 256M
+# disk: d2 256M
+# qemu: -device nvme,id=c0,serial=mqio,mdts=6 -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=c0,nsid=1,logical_block_size=512 -drive file=@d2@,if=none,id=d2,format=raw -device nvme-ns,drive=d2,bus=c0,nsid=2,logical_block_size=4096,physical_block_size=4096
+
+for params in "" "sgl_threshold=1" "sgl_threshold=0 max_segments=33"; do
+	log "=== mqnvme $params"
+	mq_load $params
+	d512=$(mq_disk 0 1)
+	d4k=$(mq_disk 0 2)
+	assert_eq "$(cat /sys/block/mqnvme0n1/queue/logical_block_size)" 512 "ns1 block size"
+	assert_eq "$(cat /sys/block/mqnvme0n2/queue/logical_block_size)" 4096 "ns2 block size"
+	assert_eq "$(cat /sys/block/mqnvme0n2/size)" 524288 "ns2 sectors"
+	before=$(mq_queue_counts 0)
+
+	fio_verify_per_cpu "$d512" 48M randwrite 512-1m --blockalign=512
+	fio_verify_per_cpu "$d512" 48M write 512-768k --blockalign=512
+	fio_verify_per_cpu "$d4k" 48M randwrite 4k-1m --blockalign=4k
+	fio_verify_per_cpu "$d4k" 48M write 4k-2m
+	# Buffered I/O through the page cache builds large multi-segment bios.
+	fio_ok --name=buffered --filename="$d4k" --rw=write --bs=1m --size=32M \
+		--offset=160M --ioengine=psync --direct=0 --end_fsync=1 --verify=crc32c
+	# Unaligned user buffers: one 512-byte offset into the page.
+	fio_ok --name=offset --filename="$d512" --rw=randwrite --bs=4k-64k \
+		--blockalign=512 --iomem_align=512 --mem_align=512 --size=16M \
+		--offset=128M --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
+
+	assert_all_queues_used 0 "$before"
+	mq_unload
+done

@@ -1,0 +1,20 @@
+# The KUnit suites of kunit/ (pure logic: PRP/SGL construction, command ids,
+# queue and vector arithmetic), run in the debug kernel, KTAP parsed.
+# kernels: debug
+# smp: 2
+# timeout: 200
+
+mq_load
+insmod "$mqmod/mqnvme_kunit.ko" || fail "insmod mqnvme_kunit"
+total=0
+for suite in mqnvme_dptr mqnvme_queue; do
+	res=/sys/kernel/debug/kunit/$suite/results
+	[[ -r $res ]] || fail "no KTAP results for $suite"
+	cat "$res"
+	summary=$(python3 qemu-tests/ktap.py "$suite" <"$res") || fail "KUnit suite $suite: $summary"
+	log "$summary"
+	total=$((total + ${summary%% *}))
+done
+assert_ge "$total" 17 "KUnit cases run"
+rmmod mqnvme_kunit
+mq_unload

@@ -1,0 +1,27 @@
+# Four vCPUs and a controller granting 64 queues: four I/O queues, one per
+# CPU, and a job pinned to CPU n runs on the queue mapped to CPU n.
+# smp: 4
+# timeout: 600
+# disk: d1 256M
+# qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mq4q,drive=d1
+
+mq_load
+assert_eq "$(mq_nr_queues 0)" 4 "I/O queues"
+cat /sys/kernel/debug/mqnvme/mqnvme0/queues
+dev=$(mq_disk 0 1)
+for cpu in 0 1 2 3; do
+	q=$(awk -v c="$cpu" 'NR > 1 && $1 > 0 {n = split($6, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $1}' \
+		/sys/kernel/debug/mqnvme/mqnvme0/queues)
+	[[ -n $q ]] || fail "CPU $cpu is mapped to no queue"
+	before=$(awk -v q="$q" 'NR > 1 && $1 == q {print $4}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+	fio_ok --name=pin$cpu --filename="$dev" --cpus_allowed=$cpu --rw=randwrite \
+		--bs=4k --size=8M --offset=$((cpu * 16))M --ioengine=libaio --iodepth=4 \
+		--direct=1 --verify=crc32c
+	after=$(awk -v q="$q" 'NR > 1 && $1 == q {print $4}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+	(( after - before >= 4096 )) || fail "CPU $cpu: queue $q carried $((after - before)) commands, expected >= 4096"
+	log "CPU $cpu -> queue $q: $((after - before)) commands"
+done
+before=$(mq_queue_counts 0)
+fio_verify_per_cpu "$dev" 32M randwrite 4k-256k
+assert_all_queues_used 0 "$before"
+mq_unload
