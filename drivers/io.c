@@ -203,8 +203,8 @@ static blk_status_t mqnvme_setup_discard(struct mqnvme_ctrl *ctrl,
 			break;
 		range[n].cattr = 0;
 		range[n].nlb = cpu_to_le32(bio->bi_iter.bi_size >> ns->lba_shift);
-		range[n].slba = cpu_to_le64(mqnvme_sect_to_lba(ns,
-						bio->bi_iter.bi_sector));
+		range[n].slba =
+			cpu_to_le64(mqnvme_sect_to_lba(ns, bio->bi_iter.bi_sector));
 		n++;
 	}
 	if (n != segments || bio) {

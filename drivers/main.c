@@ -55,29 +55,49 @@ static const struct kernel_param_ops mqnvme_param_ops = {
 	.get = mqnvme_param_get,
 };
 
-#define MQNVME_PARAM(name, def, lo, hi, desc)				\
-	unsigned int mqnvme_##name = def;				\
-	static const struct mqnvme_uint_param mqnvme_##name##_param = {	\
-		&mqnvme_##name, lo, hi };				\
-	module_param_cb(name, &mqnvme_param_ops,			\
-			(void *)&mqnvme_##name##_param, 0444);		\
-	MODULE_PARM_DESC(name, desc " [" #lo ".." #hi ", default " #def "]")
+unsigned int mqnvme_io_queue_depth = 1024;
+static const struct mqnvme_uint_param mqnvme_io_queue_depth_range = {
+	&mqnvme_io_queue_depth, 2, MQNVME_MAX_QUEUE_DEPTH - 1 };
+module_param_cb(io_queue_depth, &mqnvme_param_ops, (void *)&mqnvme_io_queue_depth_range, 0444);
+MODULE_PARM_DESC(io_queue_depth, "entries of each I/O queue, capped by CAP.MQES + 1 [2..4095, default 1024]");
 
-MQNVME_PARAM(io_queue_depth, 1024, 2, MQNVME_MAX_QUEUE_DEPTH - 1,
-	     "entries of each I/O queue (capped by CAP.MQES + 1)");
-MQNVME_PARAM(admin_timeout, 60, 1, 3600, "admin command timeout in seconds");
-MQNVME_PARAM(io_timeout, 30, 1, 3600, "I/O command timeout in seconds");
-MQNVME_PARAM(shutdown_timeout, 5, 1, 3600,
-	     "shortest wait for a controller shutdown in seconds (RTD3E may ask for more)");
-MQNVME_PARAM(sgl_threshold, 32768, 0, MQNVME_MAX_TRANSFER,
-	     "use SGLs when the average segment of a request is at least this many bytes and the controller supports them; 0 = never");
-MQNVME_PARAM(max_segments, 128, 2, MQNVME_MAX_SEGMENTS,
-	     "scatter/gather segments per request");
-MQNVME_PARAM(inject, 0, 0, 15,
-	     "testing only: pretend a broken controller (1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queues, 8 enable timeout)");
+unsigned int mqnvme_admin_timeout = 60;
+static const struct mqnvme_uint_param mqnvme_admin_timeout_range = {
+	&mqnvme_admin_timeout, 1, 3600 };
+module_param_cb(admin_timeout, &mqnvme_param_ops, (void *)&mqnvme_admin_timeout_range, 0444);
+MODULE_PARM_DESC(admin_timeout, "admin command timeout in seconds [1..3600, default 60]");
+
+unsigned int mqnvme_io_timeout = 30;
+static const struct mqnvme_uint_param mqnvme_io_timeout_range = {
+	&mqnvme_io_timeout, 1, 3600 };
+module_param_cb(io_timeout, &mqnvme_param_ops, (void *)&mqnvme_io_timeout_range, 0444);
+MODULE_PARM_DESC(io_timeout, "I/O command timeout in seconds [1..3600, default 30]");
+
+unsigned int mqnvme_shutdown_timeout = 5;
+static const struct mqnvme_uint_param mqnvme_shutdown_timeout_range = {
+	&mqnvme_shutdown_timeout, 1, 3600 };
+module_param_cb(shutdown_timeout, &mqnvme_param_ops, (void *)&mqnvme_shutdown_timeout_range, 0444);
+MODULE_PARM_DESC(shutdown_timeout, "shortest wait for a controller shutdown in seconds, RTD3E may ask for more [1..3600, default 5]");
+
+unsigned int mqnvme_sgl_threshold = 32768;
+static const struct mqnvme_uint_param mqnvme_sgl_threshold_range = {
+	&mqnvme_sgl_threshold, 0, MQNVME_MAX_TRANSFER };
+module_param_cb(sgl_threshold, &mqnvme_param_ops, (void *)&mqnvme_sgl_threshold_range, 0444);
+MODULE_PARM_DESC(sgl_threshold, "use SGLs when the controller has them and a request's average segment is at least this many bytes; 0 = never [0..8388608, default 32768]");
+
+unsigned int mqnvme_max_segments = 128;
+static const struct mqnvme_uint_param mqnvme_max_segments_range = {
+	&mqnvme_max_segments, 2, MQNVME_MAX_SEGMENTS };
+module_param_cb(max_segments, &mqnvme_param_ops, (void *)&mqnvme_max_segments_range, 0444);
+MODULE_PARM_DESC(max_segments, "scatter/gather segments per request [2..256, default 128]");
+
+unsigned int mqnvme_inject;
+static const struct mqnvme_uint_param mqnvme_inject_range = {
+	&mqnvme_inject, 0, 15 };
+module_param_cb(inject, &mqnvme_param_ops, (void *)&mqnvme_inject_range, 0444);
+MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queue granted, 8 enable timeout [0..15, default 0]");
 
 int mqnvme_major;
-extern struct pci_driver mqnvme_pci_driver;
 
 static int __init mqnvme_init(void)
 {

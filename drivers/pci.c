@@ -128,6 +128,7 @@ static const struct pci_device_id mqnvme_id_table[] = {
 	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
 	{ 0, }
 };
+
 /*
  * No MODULE_DEVICE_TABLE on purpose: udev must not autoload mqnvme next to
  * the in-tree nvme driver and race it for the boot disk. mqnvme binds what

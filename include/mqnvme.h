@@ -74,13 +74,13 @@ enum mqnvme_ctrl_state {
  */
 struct mqnvme_queue {
 	struct mqnvme_ctrl *ctrl;
-	spinlock_t sq_lock;
+	spinlock_t sq_lock;		/* SQ tail and doorbell */
 	struct nvme_command *sq_cmds;
 	u16 sq_tail;
 	u16 last_sq_tail;
 	u64 submitted;
 
-	spinlock_t cq_lock ____cacheline_aligned_in_smp;
+	spinlock_t cq_lock ____cacheline_aligned_in_smp;	/* CQ head */
 	struct nvme_completion *cqes;
 	u16 cq_head;
 	u8 cq_phase;
@@ -149,7 +149,7 @@ struct mqnvme_ctrl {
 	struct device *dev;
 	int instance;
 	enum mqnvme_ctrl_state state;
-	spinlock_t state_lock;
+	spinlock_t state_lock;		/* protects @state transitions */
 
 	void __iomem *bar;
 	unsigned long bar_mapped_size;
@@ -251,6 +251,9 @@ void mqnvme_complete_batch(struct io_comp_batch *iob);
 int mqnvme_scan_namespaces(struct mqnvme_ctrl *ctrl);
 void mqnvme_remove_namespaces(struct mqnvme_ctrl *ctrl);
 void mqnvme_mark_namespaces_dead(struct mqnvme_ctrl *ctrl);
+
+/* pci.c */
+extern struct pci_driver mqnvme_pci_driver;
 
 /* debugfs.c */
 void mqnvme_debugfs_init(void);

@@ -6,6 +6,7 @@
 #ifndef MQNVME_LIB_H
 #define MQNVME_LIB_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/nvme.h>
 #include <linux/scatterlist.h>
@@ -14,7 +15,7 @@
 
 /* The controller memory page size; CC.MPS is always programmed to 4 KiB. */
 #define MQNVME_CTRL_PAGE_SHIFT	12
-#define MQNVME_CTRL_PAGE_SIZE	(1U << MQNVME_CTRL_PAGE_SHIFT)
+#define MQNVME_CTRL_PAGE_SIZE	BIT(MQNVME_CTRL_PAGE_SHIFT)
 
 /* Largest transfer the driver ever builds, whatever MDTS allows. */
 #define MQNVME_MAX_TRANSFER	SZ_8M
@@ -37,7 +38,7 @@
 #define MQNVME_CID_TAG_BITS	12
 #define MQNVME_CID_TAG_MASK	((1U << MQNVME_CID_TAG_BITS) - 1)
 #define MQNVME_CID_GEN_MASK	0xfU
-#define MQNVME_MAX_QUEUE_DEPTH	(1U << MQNVME_CID_TAG_BITS)
+#define MQNVME_MAX_QUEUE_DEPTH	BIT(MQNVME_CID_TAG_BITS)
 
 static inline u16 mqnvme_cid(u8 genctr, unsigned int tag)
 {

@@ -66,7 +66,9 @@ fio_ok() {
 import json, sys
 path, rc = sys.argv[1], int(sys.argv[2])
 try:
-    data = json.load(open(path))
+    text = open(path).read()
+    # fio prints notes ("verify limited", ...) before the JSON document.
+    data = json.loads(text[text.index("{"):])
 except Exception as e:
     print(f"fio output unreadable ({e}), fio rc {rc}")
     sys.exit(1)
@@ -83,17 +85,17 @@ if rc != 0 or bad:
 PY
 }
 
-# fio_verify_per_cpu DEV SIZE RW BSRANGE [fio args...]: one job pinned to
-# each CPU, each on its own SIZE-byte region of DEV, writing with crc32c
+# fio_verify_per_cpu DEV MIB RW BSRANGE [fio args...]: one job pinned to
+# each CPU, each on its own MIB-MiB region of DEV, writing with crc32c
 # verification and reading everything back.
 fio_verify_per_cpu() {
 	local dev=$1 size=$2 rw=$3 bs=$4 cpu
 	shift 4
 	local jobs=()
 	for ((cpu = 0; cpu < $(nproc); cpu++)); do
-		jobs+=(--name="cpu$cpu" --cpus_allowed="$cpu" --offset=$((cpu * size)))
+		jobs+=(--name="cpu$cpu" --cpus_allowed="$cpu" --offset=$((cpu * size))M)
 	done
-	fio_ok --filename="$dev" --size="$size" --rw="$rw" --bsrange="$bs" \
+	fio_ok --filename="$dev" --size="${size}M" --rw="$rw" --bsrange="$bs" \
 		--ioengine=libaio --iodepth=16 --direct=1 --verify=crc32c \
 		--verify_fatal=1 "$@" "${jobs[@]}"
 }

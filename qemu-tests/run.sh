@@ -40,6 +40,16 @@ fi
 
 passed=0 failed=0 failures=()
 t_start=$(date +%s)
+if [[ $mode == all ]]; then
+	# The static gates need the kernel tree that the debug kernel unpacks.
+	if prepare_stock && "$top/scripts/build-debug-kernel.sh" >/dev/null &&
+		static_checks; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=(static-checks)
+	fi
+fi
 for kind in "${kernels[@]}"; do
 	if ! prepare_"$kind"; then
 		echo "FAIL: preparing the $kind kernel" >&2

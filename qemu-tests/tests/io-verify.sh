@@ -19,16 +19,16 @@ for params in "" "sgl_threshold=1" "sgl_threshold=0 max_segments=33"; do
 	assert_eq "$(cat /sys/block/mqnvme0n2/size)" 524288 "ns2 sectors"
 	before=$(mq_queue_counts 0)
 
-	fio_verify_per_cpu "$d512" 48M randwrite 512-1m --blockalign=512
-	fio_verify_per_cpu "$d512" 48M write 512-768k --blockalign=512
-	fio_verify_per_cpu "$d4k" 48M randwrite 4k-1m --blockalign=4k
-	fio_verify_per_cpu "$d4k" 48M write 4k-2m
+	fio_verify_per_cpu "$d512" 48 randwrite 512-1m
+	fio_verify_per_cpu "$d512" 48 write 512-768k
+	fio_verify_per_cpu "$d4k" 48 randwrite 4k-1m
+	fio_verify_per_cpu "$d4k" 48 write 4k-2m
 	# Buffered I/O through the page cache builds large multi-segment bios.
 	fio_ok --name=buffered --filename="$d4k" --rw=write --bs=1m --size=32M \
 		--offset=160M --ioengine=psync --direct=0 --end_fsync=1 --verify=crc32c
 	# Unaligned user buffers: one 512-byte offset into the page.
-	fio_ok --name=offset --filename="$d512" --rw=randwrite --bs=4k-64k \
-		--blockalign=512 --iomem_align=512 --mem_align=512 --size=16M \
+	fio_ok --name=offset --filename="$d512" --rw=randwrite --bsrange=4k-64k \
+		--iomem_align=512 --mem_align=512 --size=16M \
 		--offset=128M --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
 
 	assert_all_queues_used 0 "$before"

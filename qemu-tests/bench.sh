@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `make bench`: mqnvme against the in-tree nvme driver in one stock guest.
+# Prints every measurement and the median ratios mqnvme/nvme. A measurement,
+# not a test: it fails only when the guest could not measure.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build
+logs=$build/logs
+mkdir -p "$logs"
+source "$top/qemu-tests/host-lib.sh"
+prepare_stock || exit 1
+run_guest "$top/qemu-tests/bench-guest.sh" stock bench >/dev/null
+rc=$?
+grep -a "^BENCH" "$logs/bench.stock.log" | python3 -c '
+import sys, statistics, collections
+vals = collections.defaultdict(list)
+for line in sys.stdin:
+    f = dict(kv.split("=") for kv in line.split()[2:])
+    kind = line.split()[1]
+    key = (kind, f.get("qd", ""))
+    vals[key + (f["driver"],)].append(int(f["value"]))
+    print(line.rstrip())
+print()
+for kind, qd in sorted({k[:2] for k in vals}):
+    a, b = vals[(kind, qd, "mqnvme")], vals[(kind, qd, "nvme")]
+    if not a or not b:
+        continue
+    ma, mb = statistics.median(a), statistics.median(b)
+    unit = "IOPS" if kind == "iops" else "KiB"
+    label = f"randread 4k QD{qd}" if kind == "iops" else "memory held"
+    print(f"{label:20s} nvme {mb:10.0f} {unit}  mqnvme {ma:10.0f} {unit}  ratio mqnvme/nvme {ma / mb:.3f}")
+'
+if ((rc)); then
+	echo "bench guest failed, see $logs/bench.stock.log" >&2
+	exit 1
+fi
