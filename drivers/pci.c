@@ -121,6 +121,12 @@ static void mqnvme_shutdown(struct pci_dev *pdev)
 {
 	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
+	/*
+	 * Deleting: a command that times out now is failed inline instead of
+	 * handing the controller to dead_work, which would wait for us.
+	 */
+	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
+	flush_work(&ctrl->dead_work);
 	mqnvme_ctrl_disable(ctrl, true);
 }
 

@@ -2,6 +2,11 @@
 # Helpers for the guest side of the tests (sourced before each test script).
 # Environment from the kernel command line: mqrepo, mqkind, mqmod, mqtools.
 
+# Workloads shrink on the debug kernel (KASAN and lockdep under TCG are ~3x
+# slower); every check stays the same.
+MQ_SCALE=1
+[[ ${mqkind:-} == debug ]] && MQ_SCALE=3
+
 fail() {
 	echo "FAIL: $*"
 	exit 1

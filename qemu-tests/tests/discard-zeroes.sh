@@ -26,6 +26,6 @@ intact 12 4 || fail "data before the write-zeroes range changed"
 intact 24 8 || fail "data after the write-zeroes range changed"
 
 # Many small discards merged into multi-range DSM commands.
-fio_ok --name=trim --filename="$dev" --rw=randtrim --bs=4k --size=32M --offset=64M \
+fio_ok --name=trim --filename="$dev" --rw=randtrim --bs=4k --size=$((32 / MQ_SCALE))M --offset=64M \
 	--ioengine=libaio --iodepth=32 --direct=1
 mq_unload

@@ -12,7 +12,7 @@ mkfs.ext4 -q -F "$dev" || fail "mkfs.ext4"
 mkdir -p /mnt/t
 mount "$dev" /mnt/t || fail "mount"
 for i in 1 2 3 4 5 6 7 8; do
-	head -c $((i * 3 << 20)) /dev/urandom >/mnt/t/f$i
+	head -c $(((i * 3 << 20) / MQ_SCALE)) /dev/urandom >/mnt/t/f$i
 done
 cp -r /usr/share/doc/bash /mnt/t/tree 2>/dev/null || cp -r /etc/default /mnt/t/tree
 sync

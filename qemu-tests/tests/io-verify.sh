@@ -19,10 +19,10 @@ for params in "" "sgl_threshold=1" "sgl_threshold=0 max_segments=33"; do
 	assert_eq "$(cat /sys/block/mqnvme0n2/size)" 524288 "ns2 sectors"
 	before=$(mq_queue_counts 0)
 
-	fio_verify_per_cpu "$d512" 48 randwrite 512-1m
-	fio_verify_per_cpu "$d512" 48 write 512-768k
-	fio_verify_per_cpu "$d4k" 48 randwrite 4k-1m
-	fio_verify_per_cpu "$d4k" 48 write 4k-2m
+	fio_verify_per_cpu "$d512" $((48 / MQ_SCALE)) randwrite 512-1m
+	fio_verify_per_cpu "$d512" $((48 / MQ_SCALE)) write 512-768k
+	fio_verify_per_cpu "$d4k" $((48 / MQ_SCALE)) randwrite 4k-1m
+	fio_verify_per_cpu "$d4k" $((48 / MQ_SCALE)) write 4k-2m
 	# Buffered I/O through the page cache builds large multi-segment bios.
 	fio_ok --name=buffered --filename="$d4k" --rw=write --bs=1m --size=32M \
 		--offset=160M --ioengine=psync --direct=0 --end_fsync=1 --verify=crc32c

@@ -16,11 +16,17 @@ for cycle in $(seq 1 10); do
 			--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
 			--verify_pattern=0x5a5a1234 --do_verify=1
 	fi
+	w0=$(awk '{print $5}' /sys/block/mqnvme0n1/stat)
 	fio --name=bg --filename="$dev" --rw=randwrite --bs=4k-128k --offset=64M --size=128M \
 		--ioengine=libaio --iodepth=32 --numjobs=2 --direct=1 --time_based \
-		--runtime=$((cycle % 2 ? 30 : 3)) --eta=never --output=/tmp/bg.out &
+		--runtime=$((cycle % 2 ? 30 : 5)) --eta=never --output=/tmp/bg.out &
 	pid=$!
-	sleep 2
+	# Wait until the writer has the disk open and its I/O is flowing.
+	for _ in $(seq 240); do
+		(($(awk '{print $5}' /sys/block/mqnvme0n1/stat) > w0 + 64)) && break
+		sleep 0.5
+	done
+	(($(awk '{print $5}' /sys/block/mqnvme0n1/stat) > w0 + 64)) || fail "background writer never started"
 	rmmod mqnvme 2>/dev/null && fail "rmmod succeeded with the disk open"
 	if ((cycle % 2)); then
 		echo "$bdf" >/sys/bus/pci/drivers/mqnvme/unbind || fail "unbind under I/O"

@@ -13,6 +13,6 @@ for q in 1 2; do
 	assert_eq "$(tr ',' '\n' <<<"$cpus" | grep -c .)" 2 "CPUs of queue $q"
 done
 before=$(mq_queue_counts 0)
-fio_verify_per_cpu "$(mq_disk 0 1)" 32 randwrite 512-512k
+fio_verify_per_cpu "$(mq_disk 0 1)" $((32 / MQ_SCALE)) randwrite 512-512k
 assert_all_queues_used 0 "$before"
 mq_unload

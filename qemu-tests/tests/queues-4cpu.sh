@@ -22,6 +22,6 @@ for cpu in 0 1 2 3; do
 	log "CPU $cpu -> queue $q: $((after - before)) commands"
 done
 before=$(mq_queue_counts 0)
-fio_verify_per_cpu "$dev" 32 randwrite 4k-256k
+fio_verify_per_cpu "$dev" $((32 / MQ_SCALE)) randwrite 4k-256k
 assert_all_queues_used 0 "$before"
 mq_unload
