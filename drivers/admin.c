@@ -182,6 +182,22 @@ int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q)
 	return ret;
 }
 
+/**
+ * mqnvme_set_dbbuf - Doorbell Buffer Config (7Ch)
+ * @ctrl: the controller, its shadow doorbell and event index pages allocated
+ *
+ * Return: as mqnvme_admin_sync().
+ */
+int mqnvme_set_dbbuf(struct mqnvme_ctrl *ctrl)
+{
+	struct nvme_command c = { };
+
+	c.dbbuf.opcode = nvme_admin_dbbuf;
+	c.dbbuf.prp1 = cpu_to_le64(ctrl->dbbuf_dbs_dma);
+	c.dbbuf.prp2 = cpu_to_le64(ctrl->dbbuf_eis_dma);
+	return mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
+}
+
 static int mqnvme_delete_queue(struct mqnvme_ctrl *ctrl, u8 opcode, u16 qid)
 {
 	struct nvme_command c = { };

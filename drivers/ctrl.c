@@ -5,6 +5,7 @@
  * machine.
  */
 #include <linux/delay.h>
+#include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/slab.h>
@@ -381,6 +382,7 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	mqnvme_copy_id_string(ctrl->firmware_rev, id->fr, sizeof(id->fr));
 	ctrl->nn = le32_to_cpu(id->nn);
 	ctrl->oncs = le16_to_cpu(id->oncs);
+	ctrl->oacs = le16_to_cpu(id->oacs);
 	ctrl->vwc = id->vwc;
 	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
 	ctrl->max_hw_sectors = mqnvme_max_hw_sectors(id->mdts, ctrl->cap);
@@ -437,6 +439,67 @@ static int mqnvme_create_io_queues(struct mqnvme_ctrl *ctrl)
 			return ret;
 	}
 	return 0;
+}
+
+static void mqnvme_free_dbbuf(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int i;
+
+	for (i = 1; ctrl->queues && i <= ctrl->nr_io_queues; i++) {
+		ctrl->queues[i].dbbuf_sq_db = NULL;
+		ctrl->queues[i].dbbuf_cq_db = NULL;
+		ctrl->queues[i].dbbuf_sq_ei = NULL;
+		ctrl->queues[i].dbbuf_cq_ei = NULL;
+	}
+	if (ctrl->dbbuf_dbs)
+		dma_free_coherent(ctrl->dev, ctrl->dbbuf_size, ctrl->dbbuf_dbs,
+				  ctrl->dbbuf_dbs_dma);
+	if (ctrl->dbbuf_eis)
+		dma_free_coherent(ctrl->dev, ctrl->dbbuf_size, ctrl->dbbuf_eis,
+				  ctrl->dbbuf_eis_dma);
+	ctrl->dbbuf_dbs = NULL;
+	ctrl->dbbuf_eis = NULL;
+}
+
+/*
+ * Shadow doorbells (emulated and virtual controllers offer them): the I/O
+ * queues' doorbells live in host memory and MMIO is written only when the
+ * controller's event index asks for it. The admin queue keeps MMIO.
+ * Not having them is fine: the queues keep ringing in MMIO.
+ */
+static void mqnvme_setup_dbbuf(struct mqnvme_ctrl *ctrl)
+{
+	u32 stride = ctrl->db_stride;
+	unsigned int i;
+	int ret;
+
+	if (!(ctrl->oacs & NVME_CTRL_OACS_DBBUF_SUPP))
+		return;
+	ctrl->dbbuf_size = mqnvme_db_bar_size(ctrl->nr_io_queues + 1, stride) -
+			   NVME_REG_DBS;
+	ctrl->dbbuf_dbs = dma_alloc_coherent(ctrl->dev, ctrl->dbbuf_size,
+					     &ctrl->dbbuf_dbs_dma, GFP_KERNEL);
+	ctrl->dbbuf_eis = dma_alloc_coherent(ctrl->dev, ctrl->dbbuf_size,
+					     &ctrl->dbbuf_eis_dma, GFP_KERNEL);
+	if (!ctrl->dbbuf_dbs || !ctrl->dbbuf_eis) {
+		mqnvme_free_dbbuf(ctrl);
+		return;
+	}
+	ret = mqnvme_set_dbbuf(ctrl);
+	if (ret) {
+		dev_warn(ctrl->dev, "Doorbell Buffer Config failed (%d), using MMIO doorbells\n",
+			 ret);
+		mqnvme_free_dbbuf(ctrl);
+		return;
+	}
+	for (i = 1; i <= ctrl->nr_io_queues; i++) {
+		struct mqnvme_queue *q = &ctrl->queues[i];
+
+		q->dbbuf_sq_db = &ctrl->dbbuf_dbs[i * 2 * stride];
+		q->dbbuf_cq_db = &ctrl->dbbuf_dbs[(i * 2 + 1) * stride];
+		q->dbbuf_sq_ei = &ctrl->dbbuf_eis[i * 2 * stride];
+		q->dbbuf_cq_ei = &ctrl->dbbuf_eis[(i * 2 + 1) * stride];
+	}
 }
 
 static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
@@ -547,6 +610,7 @@ int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 	ret = mqnvme_create_io_queues(ctrl);
 	if (ret)
 		return ret;
+	mqnvme_setup_dbbuf(ctrl);
 	ret = mqnvme_alloc_tagset(ctrl);
 	if (ret)
 		return ret;
@@ -567,6 +631,7 @@ void mqnvme_ctrl_free(struct mqnvme_ctrl *ctrl)
 		ctrl->tagset_allocated = false;
 	}
 	mqnvme_admin_exit(ctrl);
+	mqnvme_free_dbbuf(ctrl);
 	if (ctrl->queues) {
 		for (i = 0; i <= num_possible_cpus(); i++)
 			mqnvme_queue_free(ctrl, i);

@@ -192,6 +192,23 @@ dma_addr_t mqnvme_prp_list_next(const struct mqnvme_dptr_lists *lists, int i)
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_prp_list_next);
 
 /**
+ * mqnvme_dbbuf_need_event - must a shadow doorbell update be rung in MMIO?
+ * @event_idx: the controller's event index for this doorbell
+ * @new_idx: the value just written to the shadow doorbell
+ * @old_idx: the value the shadow doorbell held before
+ *
+ * The controller asks for an MMIO write when the doorbell moves past the
+ * event index it published (Doorbell Buffer Config, NVMe 1.3).
+ *
+ * Return: true when @event_idx lies in [@old_idx, @new_idx), modulo 2^16.
+ */
+bool mqnvme_dbbuf_need_event(u16 event_idx, u16 new_idx, u16 old_idx)
+{
+	return (u16)(new_idx - event_idx - 1) < (u16)(new_idx - old_idx);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_dbbuf_need_event);
+
+/**
  * mqnvme_granted_queues - I/O queue pairs granted by Set Features (07h)
  * @nr_queues_result: completion dword 0 (NSQA in 15:0, NCQA in 31:16,
  *                    both zero-based)

@@ -91,13 +91,14 @@ static int mqnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/* A namespace that fails is logged; the controller stays usable. */
 	mqnvme_scan_namespaces(ctrl);
 	dev_info(ctrl->dev,
-		 "%s (fw %s), NVMe %u.%u, %u I/O queues of depth %u on %u %s vector%s, max transfer %u KiB%s\n",
+		 "%s (fw %s), NVMe %u.%u, %u I/O queues of depth %u on %u %s vector%s, max transfer %u KiB%s%s\n",
 		 ctrl->model, ctrl->firmware_rev,
 		 NVME_MAJOR(ctrl->vs), NVME_MINOR(ctrl->vs), ctrl->nr_io_queues,
 		 ctrl->q_depth, ctrl->nr_vectors,
 		 pdev->msix_enabled ? "MSI-X" : pdev->msi_enabled ? "MSI" : "INTx",
 		 ctrl->nr_vectors == 1 ? "" : "s", ctrl->max_hw_sectors / 2,
-		 ctrl->sgls ? ", SGLs" : "");
+		 ctrl->sgls ? ", SGLs" : "",
+		 ctrl->dbbuf_dbs ? ", shadow doorbells" : "");
 	return 0;
 }
 

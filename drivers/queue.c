@@ -80,8 +80,31 @@ void mqnvme_queue_init(struct mqnvme_queue *q, u16 vector)
 	q->cq_phase = 1;
 	q->cq_vector = vector;
 	q->q_db = &ctrl->dbs[q->qid * 2 * ctrl->db_stride];
+	q->dbbuf_sq_db = NULL;
+	q->dbbuf_cq_db = NULL;
+	q->dbbuf_sq_ei = NULL;
+	q->dbbuf_cq_ei = NULL;
 	memset(q->cqes, 0, q->q_depth * sizeof(*q->cqes));
 	WRITE_ONCE(q->enabled, true);
+}
+
+/*
+ * With shadow doorbells the new value goes to host memory and the MMIO write
+ * is needed only when the controller's event index asks for it.
+ */
+static inline bool mqnvme_dbbuf_update(u16 value, __le32 *db, __le32 *ei)
+{
+	u16 old;
+
+	if (!db)
+		return true;
+	/* The queue entries are visible before the shadow doorbell moves. */
+	wmb();
+	old = le32_to_cpu(*db);
+	WRITE_ONCE(*db, cpu_to_le32(value));
+	/* The shadow doorbell is visible before the event index is read. */
+	mb();
+	return mqnvme_dbbuf_need_event(le32_to_cpu(READ_ONCE(*ei)), value, old);
 }
 
 static inline bool mqnvme_cqe_pending(struct mqnvme_queue *q)
@@ -108,7 +131,8 @@ static bool mqnvme_process_cq(struct mqnvme_queue *q,
 			q->cq_phase ^= 1;
 		}
 	}
-	if (found)
+	if (found && mqnvme_dbbuf_update(q->cq_head, q->dbbuf_cq_db,
+					 q->dbbuf_cq_ei))
 		writel(q->cq_head, q->q_db + q->ctrl->db_stride);
 	return found;
 }
@@ -202,7 +226,8 @@ void mqnvme_write_sq_db(struct mqnvme_queue *q, bool write_sq)
 		if (next_tail != q->last_sq_tail)
 			return;
 	}
-	writel(q->sq_tail, q->q_db);
+	if (mqnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
+		writel(q->sq_tail, q->q_db);
 	q->last_sq_tail = q->sq_tail;
 }
 

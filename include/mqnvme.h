@@ -59,6 +59,10 @@ enum mqnvme_ctrl_state {
  * @cq_lock: serialises completion processing (interrupt, timeout, poll)
  * @cqes: completion queue entries
  * @q_db: SQ tail doorbell; the CQ head doorbell is db_stride words later
+ * @dbbuf_sq_db: shadow SQ tail doorbell, when the controller has them
+ * @dbbuf_cq_db: shadow CQ head doorbell
+ * @dbbuf_sq_ei: the controller's event index for the SQ tail
+ * @dbbuf_cq_ei: the controller's event index for the CQ head
  * @tags: the blk-mq tags of this hardware queue
  * @q_depth: entries in each of the two rings
  * @sq_tail: next free SQ slot
@@ -87,6 +91,10 @@ struct mqnvme_queue {
 	u64 completed;
 
 	u32 __iomem *q_db;
+	__le32 *dbbuf_sq_db;
+	__le32 *dbbuf_cq_db;
+	__le32 *dbbuf_sq_ei;
+	__le32 *dbbuf_cq_ei;
 	struct blk_mq_tags *tags;
 	dma_addr_t sq_dma_addr;
 	dma_addr_t cq_dma_addr;
@@ -170,6 +178,13 @@ struct mqnvme_ctrl {
 	struct blk_mq_tag_set tagset;
 	bool tagset_allocated;
 
+	/* Shadow doorbells (Doorbell Buffer Config), NULL when not in use. */
+	__le32 *dbbuf_dbs;
+	__le32 *dbbuf_eis;
+	dma_addr_t dbbuf_dbs_dma;
+	dma_addr_t dbbuf_eis_dma;
+	size_t dbbuf_size;
+
 	struct dma_pool *prp_page_pool;
 	struct dma_pool *prp_small_pool;
 	mempool_t *iod_mempool;
@@ -191,6 +206,7 @@ struct mqnvme_ctrl {
 	u32 max_hw_sectors;
 	u32 shutdown_timeout;
 	u16 oncs;
+	u16 oacs;
 	u8 vwc;
 	bool sgls;
 };
@@ -238,6 +254,7 @@ int mqnvme_identify(struct mqnvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
 int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count);
 int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q);
 int mqnvme_delete_io_queue(struct mqnvme_ctrl *ctrl, u16 qid);
+int mqnvme_set_dbbuf(struct mqnvme_ctrl *ctrl);
 
 /* io.c: the blk-mq request path */
 extern const struct blk_mq_ops mqnvme_mq_admin_ops;

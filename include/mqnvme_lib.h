@@ -88,6 +88,7 @@ int mqnvme_build_sgl(struct scatterlist *sgl, int nents,
 		     struct mqnvme_dptr_lists *lists, union nvme_data_ptr *dptr);
 dma_addr_t mqnvme_prp_list_next(const struct mqnvme_dptr_lists *lists, int i);
 
+bool mqnvme_dbbuf_need_event(u16 event_idx, u16 new_idx, u16 old_idx);
 unsigned int mqnvme_granted_queues(u32 nr_queues_result);
 unsigned int mqnvme_nr_io_queues(unsigned int cpus, unsigned int granted,
 				 unsigned int vectors);

@@ -440,7 +440,26 @@ static void status_mapping(struct kunit *test)
 			BLK_STS_IOERR);
 }
 
+static void dbbuf_events(struct kunit *test)
+{
+	/* event index inside [old, new): ring */
+	KUNIT_EXPECT_TRUE(test, mqnvme_dbbuf_need_event(5, 8, 4));
+	KUNIT_EXPECT_TRUE(test, mqnvme_dbbuf_need_event(4, 8, 4));
+	KUNIT_EXPECT_TRUE(test, mqnvme_dbbuf_need_event(7, 8, 4));
+	/* outside: the controller is still polling, no MMIO */
+	KUNIT_EXPECT_FALSE(test, mqnvme_dbbuf_need_event(8, 8, 4));
+	KUNIT_EXPECT_FALSE(test, mqnvme_dbbuf_need_event(3, 8, 4));
+	KUNIT_EXPECT_FALSE(test, mqnvme_dbbuf_need_event(100, 8, 4));
+	/* wrapping at 2^16 */
+	KUNIT_EXPECT_TRUE(test, mqnvme_dbbuf_need_event(0xffff, 2, 0xfffe));
+	KUNIT_EXPECT_TRUE(test, mqnvme_dbbuf_need_event(1, 2, 0xfffe));
+	KUNIT_EXPECT_FALSE(test, mqnvme_dbbuf_need_event(2, 2, 0xfffe));
+	/* a fresh buffer (all zero) rings on the first update */
+	KUNIT_EXPECT_TRUE(test, mqnvme_dbbuf_need_event(0, 1, 0));
+}
+
 static struct kunit_case mqnvme_queue_cases[] = {
+	KUNIT_CASE(dbbuf_events),
 	KUNIT_CASE(queues_granted),
 	KUNIT_CASE(queues_per_cpu),
 	KUNIT_CASE(queues_vectors),

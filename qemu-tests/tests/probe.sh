@@ -15,6 +15,8 @@ log "$line"
 [[ $line == *"2 I/O queues of depth 1024 on 3 MSI-X vectors"* ]] ||
 	fail "expected 2 queues on 3 MSI-X vectors: $line"
 [[ $line == *"max transfer 128 KiB"* ]] || fail "MDTS 5 should give 128 KiB: $line"
+# QEMU offers Doorbell Buffer Config (OACS bit 8): the I/O queues use it.
+[[ $line == *"shadow doorbells"* ]] || fail "shadow doorbells not in use: $line"
 
 assert_eq "$(ls /sys/block | grep ^mqnvme)" mqnvme0n1 "disks"
 assert_eq "$(cat /sys/block/mqnvme0n1/size)" 524288 "size in sectors"
