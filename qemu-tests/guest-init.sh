@@ -13,7 +13,8 @@ ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
+# /tmp is not a fresh tmpfs: the checkout may live under the host's /tmp
+# (CI clones anywhere). The overlay's tmpfs upper layer keeps writes local.
 mount -t tmpfs tmpfs /run
 mount -t debugfs debugfs /sys/kernel/debug
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
