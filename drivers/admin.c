@@ -141,6 +141,15 @@ int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count)
 	return 0;
 }
 
+static int mqnvme_delete_queue(struct mqnvme_ctrl *ctrl, u8 opcode, u16 qid)
+{
+	struct nvme_command c = { };
+
+	c.delete_queue.opcode = opcode;
+	c.delete_queue.qid = cpu_to_le16(qid);
+	return mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
+}
+
 /**
  * mqnvme_create_io_queue - Create I/O Completion then Submission Queue
  * @ctrl: the controller
@@ -173,12 +182,8 @@ int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q)
 					   NVME_SQ_PRIO_MEDIUM);
 	c.create_sq.cqid = cpu_to_le16(q->qid);
 	ret = mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
-	if (ret) {
-		memset(&c, 0, sizeof(c));
-		c.delete_queue.opcode = nvme_admin_delete_cq;
-		c.delete_queue.qid = cpu_to_le16(q->qid);
-		mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
-	}
+	if (ret)
+		mqnvme_delete_queue(ctrl, nvme_admin_delete_cq, q->qid);
 	return ret;
 }
 
@@ -195,15 +200,6 @@ int mqnvme_set_dbbuf(struct mqnvme_ctrl *ctrl)
 	c.dbbuf.opcode = nvme_admin_dbbuf;
 	c.dbbuf.prp1 = cpu_to_le64(ctrl->dbbuf_dbs_dma);
 	c.dbbuf.prp2 = cpu_to_le64(ctrl->dbbuf_eis_dma);
-	return mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
-}
-
-static int mqnvme_delete_queue(struct mqnvme_ctrl *ctrl, u8 opcode, u16 qid)
-{
-	struct nvme_command c = { };
-
-	c.delete_queue.opcode = opcode;
-	c.delete_queue.qid = cpu_to_le16(qid);
 	return mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
 }
 

@@ -28,6 +28,25 @@ static void *mqnvme_list_alloc(const struct mqnvme_list_pool *pool,
 	return va;
 }
 
+/*
+ * Step to the next scatterlist entry once the current one is used up. PRPs
+ * need it to start on a controller page, and the one before to have ended
+ * exactly on one (*dma_len == 0).
+ */
+static int mqnvme_prp_next_seg(struct scatterlist **sg, u64 *dma, int *dma_len)
+{
+	if (*dma_len < 0)
+		return -EINVAL;
+	*sg = sg_next(*sg);
+	if (!*sg)
+		return -EINVAL;
+	*dma = sg_dma_address(*sg);
+	*dma_len = sg_dma_len(*sg);
+	if (*dma & (MQNVME_CTRL_PAGE_SIZE - 1))
+		return -EINVAL;
+	return 0;
+}
+
 /**
  * mqnvme_build_prps - describe a DMA-mapped scatterlist with PRP entries
  * @sgl: the mapped scatterlist (sg_dma_address/sg_dma_len are used)
@@ -67,19 +86,10 @@ int mqnvme_build_prps(struct scatterlist *sgl, int nents, unsigned int len,
 		return 0;
 
 	dma_len -= ps - offset;
-	if (dma_len > 0) {
+	if (dma_len > 0)
 		dma += ps - offset;
-	} else {
-		if (dma_len < 0)
-			return -EINVAL;
-		sg = sg_next(sg);
-		if (!sg)
-			return -EINVAL;
-		dma = sg_dma_address(sg);
-		dma_len = sg_dma_len(sg);
-		if (dma & (ps - 1))
-			return -EINVAL;
-	}
+	else if (mqnvme_prp_next_seg(&sg, &dma, &dma_len))
+		return -EINVAL;
 
 	if (length <= ps) {
 		dptr->prp2 = cpu_to_le64(dma);
@@ -111,16 +121,7 @@ int mqnvme_build_prps(struct scatterlist *sgl, int nents, unsigned int len,
 		length -= ps;
 		if (length <= 0)
 			return 0;
-		if (dma_len > 0)
-			continue;
-		if (dma_len < 0)
-			return -EINVAL;
-		sg = sg_next(sg);
-		if (!sg)
-			return -EINVAL;
-		dma = sg_dma_address(sg);
-		dma_len = sg_dma_len(sg);
-		if (dma & (ps - 1))
+		if (dma_len <= 0 && mqnvme_prp_next_seg(&sg, &dma, &dma_len))
 			return -EINVAL;
 	}
 }
