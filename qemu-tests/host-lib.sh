@@ -91,7 +91,7 @@ BAD_KERNEL_LOG='BUG:|WARNING:|Oops|KASAN|UBSAN|general protection|Kernel panic|C
 run_guest() {
 	local t=$1 kind=$2 name=$3 show=${4:-}
 	local log=$logs/$name.$kind.log tmp=$build/tmp/$name.$kind
-	local smp mem tmo append qopts kernel initrd modarg kmods=
+	local smp mem tmo append qopts kernel initrd kmods=
 	smp=$(test_header "$t" smp); smp=${smp:-2}
 	mem=$(test_header "$t" mem); mem=${mem:-2G}
 	tmo=$(test_header "$t" timeout); tmo=${tmo:-300}
