@@ -57,18 +57,21 @@ void mqnvme_admin_exit(struct mqnvme_ctrl *ctrl)
 }
 
 /**
- * mqnvme_admin_sync - run one admin command and wait for it
+ * mqnvme_admin_sync_timeout - run one admin command and wait for it
  * @ctrl: the controller
  * @cmd: the command (its command id is filled in)
  * @buf: kernel buffer for the data, or NULL
  * @len: bytes of @buf
  * @result: where to store completion dwords 0/1, or NULL
+ * @timeout: request timeout in jiffies, 0 for the admin_timeout parameter
  *
  * Return: 0 on success, the NVMe status (> 0) when the controller failed
  * the command, or a negative errno when it could not be run.
  */
-int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
-		      void *buf, unsigned int len, union nvme_result *result)
+int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
+			      struct nvme_command *cmd, void *buf,
+			      unsigned int len, union nvme_result *result,
+			      unsigned int timeout)
 {
 	struct mqnvme_iod *iod;
 	struct request *req;
@@ -79,6 +82,8 @@ int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
 				   REQ_OP_DRV_OUT : REQ_OP_DRV_IN, 0);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
+	if (timeout)
+		req->timeout = timeout;
 	iod = mqnvme_req_iod(req);
 	memcpy(&iod->cmd, cmd, sizeof(*cmd));
 	if (buf && len) {
@@ -96,6 +101,42 @@ int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
 out:
 	blk_mq_free_request(req);
 	return ret;
+}
+
+/**
+ * mqnvme_admin_sync - run one admin command with the default timeout
+ * @ctrl: the controller
+ * @cmd: the command
+ * @buf: kernel buffer for the data, or NULL
+ * @len: bytes of @buf
+ * @result: where to store completion dwords 0/1, or NULL
+ *
+ * Return: as mqnvme_admin_sync_timeout().
+ */
+int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
+		      void *buf, unsigned int len, union nvme_result *result)
+{
+	return mqnvme_admin_sync_timeout(ctrl, cmd, buf, len, result, 0);
+}
+
+/**
+ * mqnvme_set_features - Set Features (09h) without data
+ * @ctrl: the controller
+ * @fid: feature identifier
+ * @dword11: the feature's value
+ * @result: where to store completion dword 0, or NULL
+ *
+ * Return: as mqnvme_admin_sync().
+ */
+int mqnvme_set_features(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
+			union nvme_result *result)
+{
+	struct nvme_command c = { };
+
+	c.features.opcode = nvme_admin_set_features;
+	c.features.fid = cpu_to_le32(fid);
+	c.features.dword11 = cpu_to_le32(dword11);
+	return mqnvme_admin_sync(ctrl, &c, NULL, 0, result);
 }
 
 /**
@@ -127,14 +168,10 @@ int mqnvme_identify(struct mqnvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf)
 int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count)
 {
 	u32 q = (*count - 1) | ((*count - 1) << 16);
-	struct nvme_command c = { };
 	union nvme_result res;
 	int ret;
 
-	c.features.opcode = nvme_admin_set_features;
-	c.features.fid = cpu_to_le32(NVME_FEAT_NUM_QUEUES);
-	c.features.dword11 = cpu_to_le32(q);
-	ret = mqnvme_admin_sync(ctrl, &c, NULL, 0, &res);
+	ret = mqnvme_set_features(ctrl, NVME_FEAT_NUM_QUEUES, q, &res);
 	if (ret)
 		return ret;
 	*count = mqnvme_granted_queues(le32_to_cpu(res.u32));
@@ -167,7 +204,7 @@ int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q)
 	c.create_cq.cqid = cpu_to_le16(q->qid);
 	c.create_cq.qsize = cpu_to_le16(q->q_depth - 1);
 	c.create_cq.cq_flags = cpu_to_le16(NVME_QUEUE_PHYS_CONTIG |
-					   NVME_CQ_IRQ_ENABLED);
+					   (q->use_irq ? NVME_CQ_IRQ_ENABLED : 0));
 	c.create_cq.irq_vector = cpu_to_le16(q->cq_vector);
 	ret = mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
 	if (ret)

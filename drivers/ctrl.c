@@ -301,8 +301,7 @@ void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown)
 		mqnvme_reap_all(ctrl);
 	}
 	mqnvme_cancel_all(ctrl);
-	pci_free_irq_vectors(ctrl->pdev);
-	ctrl->nr_vectors = 0;
+	mqnvme_irq_release(ctrl);
 
 	if (ctrl->admin_q)
 		blk_mq_unquiesce_queue(ctrl->admin_q);
@@ -330,14 +329,22 @@ static int mqnvme_alloc_pools(struct mqnvme_ctrl *ctrl)
 	return 0;
 }
 
-static int mqnvme_setup_admin_queue(struct mqnvme_ctrl *ctrl)
+/**
+ * mqnvme_ctrl_enable_admin - (re)start the controller with an empty admin queue
+ * @ctrl: the controller, no admin command outstanding
+ *
+ * Disables the controller, programs the admin queue and enables it again.
+ * The interrupt ladder calls this once per rung: the controller binds the
+ * admin CQ to the interrupt mode in force when it is enabled.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mqnvme_ctrl_enable_admin(struct mqnvme_ctrl *ctrl)
 {
 	struct mqnvme_queue *aq = &ctrl->queues[0];
 	u32 aqa = (MQNVME_AQ_DEPTH - 1) | ((MQNVME_AQ_DEPTH - 1) << 16);
 	int ret;
 
-	if (readl(ctrl->bar + NVME_REG_CC) & NVME_CC_ENABLE)
-		dev_info(ctrl->dev, "controller was left enabled (by firmware?), disabling it first\n");
 	ret = mqnvme_disable_hw(ctrl);
 	if (ret)
 		return ret;
@@ -353,7 +360,7 @@ static int mqnvme_setup_admin_queue(struct mqnvme_ctrl *ctrl)
 	if (ret)
 		return ret;
 	mqnvme_queue_init(aq, 0);
-	return mqnvme_queue_request_irq(aq);
+	return 0;
 }
 
 static void mqnvme_copy_id_string(char *dst, const char *src, size_t len)
@@ -393,26 +400,6 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	return 0;
 }
 
-static int mqnvme_setup_vectors(struct mqnvme_ctrl *ctrl, unsigned int nr_io)
-{
-	struct irq_affinity affd = { .pre_vectors = 1 };
-	struct pci_dev *pdev = ctrl->pdev;
-	int ret;
-
-	/* The admin queue ran on a single vector until now. */
-	mqnvme_queue_free_irq(&ctrl->queues[0]);
-	pci_free_irq_vectors(pdev);
-	ret = pci_alloc_irq_vectors_affinity(pdev, 1, nr_io + 1,
-					     PCI_IRQ_ALL_TYPES | PCI_IRQ_AFFINITY,
-					     &affd);
-	if (ret <= 0) {
-		dev_err(ctrl->dev, "no interrupt vector available (%d)\n", ret);
-		return ret < 0 ? ret : -EIO;
-	}
-	ctrl->nr_vectors = ret;
-	return mqnvme_queue_request_irq(&ctrl->queues[0]);
-}
-
 static int mqnvme_create_io_queues(struct mqnvme_ctrl *ctrl)
 {
 	unsigned int qid;
@@ -424,8 +411,10 @@ static int mqnvme_create_io_queues(struct mqnvme_ctrl *ctrl)
 		ret = mqnvme_queue_alloc(ctrl, qid, ctrl->q_depth);
 		if (ret)
 			return ret;
-		mqnvme_queue_init(q, mqnvme_queue_vector(qid, ctrl->nr_vectors));
+		mqnvme_queue_init(q, mqnvme_irq_queue_vector(ctrl, qid));
 		WRITE_ONCE(q->enabled, false);
+		q->hctx_poll = qid > mqnvme_nr_default_queues(ctrl);
+		q->use_irq = ctrl->nr_vectors && !q->hctx_poll;
 		ret = mqnvme_create_io_queue(ctrl, q);
 		if (ret) {
 			dev_err(ctrl->dev, "creating I/O queue %u failed (%d)\n",
@@ -434,9 +423,11 @@ static int mqnvme_create_io_queues(struct mqnvme_ctrl *ctrl)
 		}
 		ctrl->online_queues = qid;
 		WRITE_ONCE(q->enabled, true);
-		ret = mqnvme_queue_request_irq(q);
-		if (ret)
-			return ret;
+		if (q->use_irq) {
+			ret = mqnvme_queue_request_irq(q);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -510,7 +501,8 @@ static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
 	memset(set, 0, sizeof(*set));
 	set->ops = &mqnvme_mq_ops;
 	set->nr_hw_queues = ctrl->nr_io_queues;
-	set->nr_maps = 1;
+	/* DEFAULT, READ (unused) and POLL when there are polled queues. */
+	set->nr_maps = ctrl->nr_poll_queues ? HCTX_MAX_TYPES : 1;
 	set->queue_depth = ctrl->q_depth - 1;
 	set->timeout = mqnvme_io_timeout * HZ;
 	set->numa_node = dev_to_node(ctrl->dev);
@@ -535,7 +527,7 @@ static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
  */
 int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 {
-	unsigned int want, granted;
+	unsigned int want, granted, nr_default, nr_poll, i;
 	int ret;
 
 	ret = mqnvme_map_bar(ctrl, NVME_REG_DBS + 4096);
@@ -561,35 +553,38 @@ int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 	ctrl->db_stride = 1U << NVME_CAP_STRIDE(ctrl->cap);
 	ctrl->q_depth = mqnvme_q_depth(ctrl->cap, mqnvme_io_queue_depth);
 
-	ctrl->queues = kcalloc_node(num_possible_cpus() + 1,
-				    sizeof(*ctrl->queues), GFP_KERNEL,
-				    dev_to_node(ctrl->dev));
+	ctrl->nr_queue_slots = num_possible_cpus() + mqnvme_poll_queues + 1;
+	ctrl->queues = kcalloc_node(ctrl->nr_queue_slots, sizeof(*ctrl->queues),
+				    GFP_KERNEL, dev_to_node(ctrl->dev));
 	if (!ctrl->queues)
 		return -ENOMEM;
+	for (i = 0; i < ctrl->nr_queue_slots; i++) {
+		ctrl->queues[i].ctrl = ctrl;
+		ctrl->queues[i].qid = i;
+		mqnvme_queue_setup_poller(&ctrl->queues[i]);
+	}
 	ret = mqnvme_alloc_pools(ctrl);
 	if (ret)
 		return ret;
 
-	ret = pci_alloc_irq_vectors(ctrl->pdev, 1, 1, PCI_IRQ_ALL_TYPES);
-	if (ret < 0) {
-		dev_err(ctrl->dev, "controller refused: no interrupt vector (%d)\n",
-			ret);
-		return ret;
-	}
-	ctrl->nr_vectors = 1;
-
 	mqnvme_change_state(ctrl, MQNVME_CTRL_CONNECTING);
-	ret = mqnvme_setup_admin_queue(ctrl);
+	ret = mqnvme_queue_alloc(ctrl, 0, MQNVME_AQ_DEPTH);
 	if (ret)
 		return ret;
 	ret = mqnvme_admin_init(ctrl);
+	if (ret)
+		return ret;
+	if (readl(ctrl->bar + NVME_REG_CC) & NVME_CC_ENABLE)
+		dev_info(ctrl->dev, "controller was left enabled (by firmware?), disabling it first\n");
+	/* Enables the controller with the admin queue on a working interrupt. */
+	ret = mqnvme_irq_setup_admin(ctrl);
 	if (ret)
 		return ret;
 	ret = mqnvme_identify_ctrl(ctrl);
 	if (ret)
 		return ret;
 
-	want = num_possible_cpus();
+	want = num_possible_cpus() + mqnvme_poll_queues;
 	granted = want;
 	ret = mqnvme_set_queue_count(ctrl, &granted);
 	if (ret || (mqnvme_inject & MQNVME_INJECT_NO_QUEUES)) {
@@ -598,22 +593,26 @@ int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 		return -ENODEV;
 	}
 
-	ret = mqnvme_setup_vectors(ctrl, min(want, granted));
+	nr_default = mqnvme_split_queues(num_possible_cpus(), granted,
+					 mqnvme_poll_queues, &nr_poll);
+	ctrl->nr_poll_queues = nr_poll;
+	ctrl->nr_io_queues = nr_default + nr_poll;
+	ret = mqnvme_irq_setup_io(ctrl);
 	if (ret)
 		return ret;
-	ctrl->nr_io_queues = mqnvme_nr_io_queues(want, granted,
-						 ctrl->nr_vectors);
 	ret = mqnvme_map_bar(ctrl, mqnvme_db_bar_size(ctrl->nr_io_queues + 1,
 						      ctrl->db_stride));
+	if (ret)
+		return ret;
+	/* The CPU map first: queues sharing a vector follow it. */
+	ret = mqnvme_alloc_tagset(ctrl);
 	if (ret)
 		return ret;
 	ret = mqnvme_create_io_queues(ctrl);
 	if (ret)
 		return ret;
 	mqnvme_setup_dbbuf(ctrl);
-	ret = mqnvme_alloc_tagset(ctrl);
-	if (ret)
-		return ret;
+	mqnvme_irq_coalesce(ctrl);
 	mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE);
 	return 0;
 }
@@ -633,7 +632,7 @@ void mqnvme_ctrl_free(struct mqnvme_ctrl *ctrl)
 	mqnvme_admin_exit(ctrl);
 	mqnvme_free_dbbuf(ctrl);
 	if (ctrl->queues) {
-		for (i = 0; i <= num_possible_cpus(); i++)
+		for (i = 0; i < ctrl->nr_queue_slots; i++)
 			mqnvme_queue_free(ctrl, i);
 		kfree(ctrl->queues);
 		ctrl->queues = NULL;

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mqnvme: debugfs. /sys/kernel/debug/mqnvme/mqnvme<C>/queues lists every
- * queue with its vector, the CPUs blk-mq maps to it and how many commands
- * it carried; "state" shows the controller state.
+ * queue with its vector, the CPUs blk-mq maps to it, how many commands it
+ * carried and how its completions were reaped; "state" shows the controller
+ * state; writing "mask <qid>" or "unmask <qid>" to "irq_fault" stops or
+ * restarts the delivery of a queue's interrupt (the lost-interrupt tests).
+ * Documentation/debugfs.md describes the files.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 
 #include "mqnvme.h"
 
@@ -16,7 +20,7 @@ static int mqnvme_queues_show(struct seq_file *m, void *unused)
 	struct mqnvme_ctrl *ctrl = m->private;
 	unsigned int i, cpu;
 
-	seq_puts(m, "qid vector depth submitted completed cpus\n");
+	seq_puts(m, "qid vector depth submitted completed cpus type irqs polls\n");
 	mutex_lock(&ctrl->shutdown_lock);
 	for (i = 0; ctrl->queues && i <= ctrl->nr_io_queues; i++) {
 		struct mqnvme_queue *q = &ctrl->queues[i];
@@ -24,12 +28,17 @@ static int mqnvme_queues_show(struct seq_file *m, void *unused)
 
 		if (!q->cqes)
 			continue;
-		seq_printf(m, "%u %u %u %llu %llu ", q->qid, q->cq_vector,
-			   q->q_depth, READ_ONCE(q->submitted),
-			   READ_ONCE(q->completed));
+		seq_printf(m, "%u ", q->qid);
+		if (q->use_irq)
+			seq_printf(m, "%u ", q->cq_vector);
+		else
+			seq_puts(m, "- ");
+		seq_printf(m, "%u %llu %llu ", q->q_depth,
+			   READ_ONCE(q->submitted), READ_ONCE(q->completed));
 		if (i && ctrl->tagset_allocated) {
 			const struct blk_mq_queue_map *map =
-				&ctrl->tagset.map[HCTX_TYPE_DEFAULT];
+				&ctrl->tagset.map[q->hctx_poll ? HCTX_TYPE_POLL :
+						  HCTX_TYPE_DEFAULT];
 
 			for_each_possible_cpu(cpu) {
 				if (map->mq_map[cpu] != i - 1)
@@ -38,7 +47,9 @@ static int mqnvme_queues_show(struct seq_file *m, void *unused)
 				first = false;
 			}
 		}
-		seq_puts(m, first ? "-\n" : "\n");
+		seq_printf(m, "%s %s %llu %llu\n", first ? "-" : "",
+			   !i ? "admin" : q->hctx_poll ? "poll" : "default",
+			   READ_ONCE(q->irqs), READ_ONCE(q->polls));
 	}
 	mutex_unlock(&ctrl->shutdown_lock);
 	return 0;
@@ -53,6 +64,44 @@ static int mqnvme_state_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mqnvme_state);
+
+static ssize_t mqnvme_irq_fault_write(struct file *file,
+				      const char __user *ubuf, size_t count,
+				      loff_t *ppos)
+{
+	struct mqnvme_ctrl *ctrl = file->private_data;
+	unsigned int qid;
+	char buf[32], op[8];
+	int ret = -EINVAL;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sscanf(buf, "%7s %u", op, &qid) != 2)
+		return -EINVAL;
+	mutex_lock(&ctrl->shutdown_lock);
+	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE &&
+	    qid <= ctrl->nr_io_queues && ctrl->queues[qid].irq_requested) {
+		if (!strcmp(op, "mask") || !strcmp(op, "unmask")) {
+			mqnvme_queue_mask_irq(&ctrl->queues[qid],
+					      !strcmp(op, "mask"));
+			ret = count;
+		}
+	} else {
+		ret = -ENXIO;
+	}
+	mutex_unlock(&ctrl->shutdown_lock);
+	return ret;
+}
+
+static const struct file_operations mqnvme_irq_fault_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= mqnvme_irq_fault_write,
+	.llseek	= noop_llseek,
+};
 
 /**
  * mqnvme_debugfs_init - create /sys/kernel/debug/mqnvme
@@ -84,6 +133,8 @@ void mqnvme_debugfs_add_ctrl(struct mqnvme_ctrl *ctrl)
 			    &mqnvme_queues_fops);
 	debugfs_create_file("state", 0444, ctrl->debugfs_dir, ctrl,
 			    &mqnvme_state_fops);
+	debugfs_create_file("irq_fault", 0200, ctrl->debugfs_dir, ctrl,
+			    &mqnvme_irq_fault_fops);
 }
 
 /**

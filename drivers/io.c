@@ -470,7 +470,11 @@ static enum blk_eh_timer_return mqnvme_timeout(struct request *req)
 	spin_lock_irqsave(&q->cq_lock, flags);
 	mqnvme_poll_cq_locked(q);
 	spin_unlock_irqrestore(&q->cq_lock, flags);
-	if (blk_mq_request_completed(req)) {
+	/*
+	 * Found: completed here, or on its submitting CPU already (then it
+	 * may even be idle again); anything but in flight means done.
+	 */
+	if (blk_mq_rq_state(req) != MQ_RQ_IN_FLIGHT) {
 		dev_warn(ctrl->dev,
 			 "tag %d on queue %u timed out, completion found by polling (lost interrupt?)\n",
 			 req->tag, q->qid);
@@ -534,13 +538,29 @@ static int mqnvme_init_request(struct blk_mq_tag_set *set, struct request *req,
 static void mqnvme_map_queues(struct blk_mq_tag_set *set)
 {
 	struct mqnvme_ctrl *ctrl = set->driver_data;
+	unsigned int nr_default = mqnvme_nr_default_queues(ctrl);
 	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_DEFAULT];
 
+	map->nr_queues = nr_default;
+	map->queue_offset = 0;
 	/* Follow the vectors' affinity when every queue has its own vector. */
-	if (ctrl->nr_vectors > ctrl->nr_io_queues)
+	if (ctrl->nr_vectors > nr_default)
 		blk_mq_pci_map_queues(map, ctrl->pdev, 1);
 	else
 		blk_mq_map_queues(map);
+	if (set->nr_maps <= HCTX_TYPE_POLL)
+		return;
+	/* No separate read queues; polled queues follow the default ones. */
+	set->map[HCTX_TYPE_READ].nr_queues = 0;
+	map = &set->map[HCTX_TYPE_POLL];
+	map->nr_queues = ctrl->nr_poll_queues;
+	map->queue_offset = nr_default;
+	blk_mq_map_queues(map);
+}
+
+static int mqnvme_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	return mqnvme_queue_poll(hctx->driver_data, iob);
 }
 
 const struct blk_mq_ops mqnvme_mq_admin_ops = {
@@ -559,5 +579,6 @@ const struct blk_mq_ops mqnvme_mq_ops = {
 	.init_hctx	= mqnvme_init_hctx,
 	.init_request	= mqnvme_init_request,
 	.map_queues	= mqnvme_map_queues,
+	.poll		= mqnvme_poll,
 	.timeout	= mqnvme_timeout,
 };

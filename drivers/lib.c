@@ -8,6 +8,7 @@
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/export.h>
+#include <linux/string.h>
 #include <kunit/visibility.h>
 
 #include "mqnvme_lib.h"
@@ -223,27 +224,28 @@ unsigned int mqnvme_granted_queues(u32 nr_queues_result)
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_granted_queues);
 
 /**
- * mqnvme_nr_io_queues - how many I/O queue pairs to run
+ * mqnvme_split_queues - how many I/O queue pairs of each type to run
  * @cpus: CPUs that want a queue of their own
  * @granted: queue pairs the controller granted
- * @vectors: interrupt vectors allocated, including the admin vector
+ * @poll_wanted: polled queue pairs asked for (the poll_queues parameter)
+ * @nr_poll: out: polled queue pairs (HCTX_TYPE_POLL, no interrupt)
  *
- * One pair per CPU, fewer when the controller grants fewer. With more than
- * one vector every I/O queue gets a vector of its own (so blk-mq can follow
- * the vectors' affinity); with a single vector all queues share it.
+ * One default queue pair per CPU, fewer when the controller grants fewer;
+ * polled pairs come on top but never take the last default pair. The
+ * number of interrupt vectors does not limit the queues: queues share
+ * vectors when there are fewer vectors than queues.
  *
- * Return: the number of I/O queue pairs, at least 1.
+ * Return: the number of default queue pairs, at least 1.
  */
-unsigned int mqnvme_nr_io_queues(unsigned int cpus, unsigned int granted,
-				 unsigned int vectors)
+unsigned int mqnvme_split_queues(unsigned int cpus, unsigned int granted,
+				 unsigned int poll_wanted,
+				 unsigned int *nr_poll)
 {
-	unsigned int n = max(1U, min(cpus, granted));
-
-	if (vectors > 1)
-		n = min(n, vectors - 1);
-	return n;
+	granted = max(granted, 1U);
+	*nr_poll = min(poll_wanted, granted - 1);
+	return max(1U, min(cpus, granted - *nr_poll));
 }
-EXPORT_SYMBOL_IF_KUNIT(mqnvme_nr_io_queues);
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_split_queues);
 
 /**
  * mqnvme_queue_vector - interrupt vector of queue @qid
@@ -376,3 +378,58 @@ blk_status_t mqnvme_status_to_blk(u16 status)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_status_to_blk);
+
+static const char * const mqnvme_irq_mode_names[] = {
+	[MQNVME_IRQ_AUTO]	= "auto",
+	[MQNVME_IRQ_MSIX]	= "msix",
+	[MQNVME_IRQ_MSI]	= "msi",
+	[MQNVME_IRQ_INTX]	= "intx",
+	[MQNVME_IRQ_POLL]	= "poll",
+};
+
+/**
+ * mqnvme_irq_mode_name - the name of an interrupt mode
+ * @mode: the mode
+ *
+ * Return: the name the irq_mode parameter and sysfs use, or "unknown".
+ */
+const char *mqnvme_irq_mode_name(enum mqnvme_irq_mode mode)
+{
+	if ((unsigned int)mode < ARRAY_SIZE(mqnvme_irq_mode_names))
+		return mqnvme_irq_mode_names[mode];
+	return "unknown";
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_irq_mode_name);
+
+/**
+ * mqnvme_irq_mode_parse - parse the irq_mode parameter
+ * @s: auto, msix, msi, intx or poll, with an optional trailing newline
+ *
+ * Return: the mode, or -EINVAL.
+ */
+int mqnvme_irq_mode_parse(const char *s)
+{
+	return sysfs_match_string(mqnvme_irq_mode_names, s);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_irq_mode_parse);
+
+/**
+ * mqnvme_poll_next_ns - the completion poller's next interval
+ * @cur_ns: the interval that just ended
+ * @found: that poll consumed completions
+ *
+ * The poller starts at MQNVME_POLL_MIN_NS after a submission and stays
+ * there while completions keep coming; empty polls stretch the interval by
+ * a quarter each, up to MQNVME_POLL_MAX_NS, so a long command (a format, a
+ * slow backend) costs at most NSEC_PER_SEC / MQNVME_POLL_MAX_NS wake-ups
+ * a second, and an idle queue none at all.
+ *
+ * Return: the next interval in nanoseconds.
+ */
+u32 mqnvme_poll_next_ns(u32 cur_ns, bool found)
+{
+	if (found || cur_ns < MQNVME_POLL_MIN_NS)
+		return MQNVME_POLL_MIN_NS;
+	return min_t(u32, cur_ns + cur_ns / 4, MQNVME_POLL_MAX_NS);
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_poll_next_ns);

@@ -93,9 +93,55 @@ MODULE_PARM_DESC(max_segments, "scatter/gather segments per request [2..256, def
 
 unsigned int mqnvme_inject;
 static const struct mqnvme_uint_param mqnvme_inject_range = {
-	&mqnvme_inject, 0, 15 };
+	&mqnvme_inject, 0, MQNVME_INJECT_ALL };
 module_param_cb(inject, &mqnvme_param_ops, (void *)&mqnvme_inject_range, 0444);
-MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queue granted, 8 enable timeout [0..15, default 0]");
+MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queue granted, 8 enable timeout, 16 MSI-X interrupts never arrive [0..31, default 0]");
+
+unsigned int mqnvme_poll_queues;
+static const struct mqnvme_uint_param mqnvme_poll_queues_range = {
+	&mqnvme_poll_queues, 0, 256 };
+module_param_cb(poll_queues, &mqnvme_param_ops, (void *)&mqnvme_poll_queues_range, 0444);
+MODULE_PARM_DESC(poll_queues, "extra I/O queue pairs without interrupt, polled by blk-mq (io_uring IOPOLL) [0..256, default 0]");
+
+unsigned int mqnvme_irq_coalesce_time;
+static const struct mqnvme_uint_param mqnvme_irq_coalesce_time_range = {
+	&mqnvme_irq_coalesce_time, 0, 255 };
+module_param_cb(irq_coalesce_time, &mqnvme_param_ops,
+		(void *)&mqnvme_irq_coalesce_time_range, 0444);
+MODULE_PARM_DESC(irq_coalesce_time, "interrupt coalescing: aggregation time in 100 us units, 0 = none [0..255, default 0]");
+
+unsigned int mqnvme_irq_coalesce_thr;
+static const struct mqnvme_uint_param mqnvme_irq_coalesce_thr_range = {
+	&mqnvme_irq_coalesce_thr, 0, 256 };
+module_param_cb(irq_coalesce_thr, &mqnvme_param_ops, (void *)&mqnvme_irq_coalesce_thr_range, 0444);
+MODULE_PARM_DESC(irq_coalesce_thr, "interrupt coalescing: completions aggregated per interrupt, 0 = none; coalescing is off unless this or irq_coalesce_time is set [0..256, default 0]");
+
+int mqnvme_irq_mode = MQNVME_IRQ_AUTO;
+
+static int mqnvme_irq_mode_set(const char *buf, const struct kernel_param *kp)
+{
+	int mode = mqnvme_irq_mode_parse(buf);
+
+	if (mode < 0) {
+		pr_err(MQNVME_NAME ": irq_mode=%s is not one of auto, msix, msi, intx, poll\n",
+		       buf);
+		return mode;
+	}
+	mqnvme_irq_mode = mode;
+	return 0;
+}
+
+static int mqnvme_irq_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", mqnvme_irq_mode_name(mqnvme_irq_mode));
+}
+
+static const struct kernel_param_ops mqnvme_irq_mode_ops = {
+	.set = mqnvme_irq_mode_set,
+	.get = mqnvme_irq_mode_get,
+};
+module_param_cb(irq_mode, &mqnvme_irq_mode_ops, NULL, 0444);
+MODULE_PARM_DESC(irq_mode, "highest rung of the interrupt ladder msix > msi > intx > poll to try; auto = msix [auto|msix|msi|intx|poll, default auto]");
 
 int mqnvme_major;
 
@@ -106,12 +152,20 @@ static int __init mqnvme_init(void)
 	mqnvme_major = register_blkdev(0, MQNVME_NAME);
 	if (mqnvme_major < 0)
 		return mqnvme_major;
+	ret = mqnvme_class_init();
+	if (ret)
+		goto out_blkdev;
 	mqnvme_debugfs_init();
 	ret = pci_register_driver(&mqnvme_pci_driver);
-	if (ret) {
-		mqnvme_debugfs_exit();
-		unregister_blkdev(mqnvme_major, MQNVME_NAME);
-	}
+	if (ret)
+		goto out_class;
+	return 0;
+
+out_class:
+	mqnvme_debugfs_exit();
+	mqnvme_class_exit();
+out_blkdev:
+	unregister_blkdev(mqnvme_major, MQNVME_NAME);
 	return ret;
 }
 
@@ -119,6 +173,7 @@ static void __exit mqnvme_exit(void)
 {
 	pci_unregister_driver(&mqnvme_pci_driver);
 	mqnvme_debugfs_exit();
+	mqnvme_class_exit();
 	unregister_blkdev(mqnvme_major, MQNVME_NAME);
 }
 

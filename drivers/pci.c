@@ -56,6 +56,7 @@ static void mqnvme_ctrl_release(struct mqnvme_ctrl *ctrl)
 static int mqnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct mqnvme_ctrl *ctrl;
+	char irqs[80];
 	int ret;
 
 	ctrl = kzalloc_node(sizeof(*ctrl), GFP_KERNEL, dev_to_node(&pdev->dev));
@@ -87,18 +88,21 @@ static int mqnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	}
 	mqnvme_debugfs_add_ctrl(ctrl);
+	ret = mqnvme_sysfs_add_ctrl(ctrl);
+	if (ret)
+		dev_warn(ctrl->dev, "no sysfs class device (%d)\n", ret);
 
 	/* A namespace that fails is logged; the controller stays usable. */
 	mqnvme_scan_namespaces(ctrl);
 	dev_info(ctrl->dev,
-		 "%s (fw %s), NVMe %u.%u, %u I/O queues of depth %u on %u %s vector%s, max transfer %u KiB%s%s\n",
+		 "%s (fw %s), NVMe %u.%u, %u I/O queues of depth %u, max transfer %u KiB%s%s\n",
 		 ctrl->model, ctrl->firmware_rev,
 		 NVME_MAJOR(ctrl->vs), NVME_MINOR(ctrl->vs), ctrl->nr_io_queues,
-		 ctrl->q_depth, ctrl->nr_vectors,
-		 pdev->msix_enabled ? "MSI-X" : pdev->msi_enabled ? "MSI" : "INTx",
-		 ctrl->nr_vectors == 1 ? "" : "s", ctrl->max_hw_sectors / 2,
+		 ctrl->q_depth, ctrl->max_hw_sectors / 2,
 		 ctrl->sgls ? ", SGLs" : "",
 		 ctrl->dbbuf_dbs ? ", shadow doorbells" : "");
+	mqnvme_irq_describe(ctrl, irqs, sizeof(irqs));
+	dev_info(ctrl->dev, "interrupts: %s", irqs);
 	return 0;
 }
 
@@ -107,6 +111,7 @@ static void mqnvme_remove(struct pci_dev *pdev)
 	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
+	mqnvme_sysfs_remove_ctrl(ctrl);
 	flush_work(&ctrl->dead_work);
 	if (!pci_device_is_present(pdev)) {
 		ctrl->hw_failed = true;

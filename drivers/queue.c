@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mqnvme: submission and completion rings, doorbells, interrupt handlers.
+ * mqnvme: submission and completion rings, doorbells, and the three ways a
+ * completion queue is reaped: its interrupt handler, the blk-mq poll hook of
+ * HCTX_TYPE_POLL queues, and the hrtimer poller of queues without interrupt.
  */
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
@@ -85,6 +87,11 @@ void mqnvme_queue_init(struct mqnvme_queue *q, u16 vector)
 	q->dbbuf_sq_ei = NULL;
 	q->dbbuf_cq_ei = NULL;
 	memset(q->cqes, 0, q->q_depth * sizeof(*q->cqes));
+	/*
+	 * Commands cancelled when the queue last went down never completed:
+	 * count them as done so that the poller sees an idle queue.
+	 */
+	WRITE_ONCE(q->completed, q->submitted);
 	WRITE_ONCE(q->enabled, true);
 }
 
@@ -120,21 +127,102 @@ static bool mqnvme_process_cq(struct mqnvme_queue *q,
 	bool found = false;
 
 	lockdep_assert_held(&q->cq_lock);
+	if (!q->cqes || !q->q_db)
+		return false;
 	while (mqnvme_cqe_pending(q)) {
 		found = true;
 		/* Read the entry only after its phase bit says it is new. */
 		dma_rmb();
 		mqnvme_handle_cqe(q, iob, &q->cqes[q->cq_head]);
-		q->completed++;
+		WRITE_ONCE(q->completed, q->completed + 1);
 		if (++q->cq_head == q->q_depth) {
 			q->cq_head = 0;
 			q->cq_phase ^= 1;
 		}
 	}
-	if (found && mqnvme_dbbuf_update(q->cq_head, q->dbbuf_cq_db,
-					 q->dbbuf_cq_ei))
+	/*
+	 * A level-triggered INTx line drops only when the controller sees a
+	 * CQ head doorbell write: with shadow doorbells it might never see
+	 * one, and the line would keep firing with nothing to reap.
+	 */
+	if (found && (mqnvme_dbbuf_update(q->cq_head, q->dbbuf_cq_db,
+					  q->dbbuf_cq_ei) ||
+		      q->ctrl->irq_mode == MQNVME_IRQ_INTX))
 		writel(q->cq_head, q->q_db + q->ctrl->db_stride);
 	return found;
+}
+
+/*
+ * The poller of a queue without interrupt (irq_mode=poll): armed by the
+ * submitter when it rings the doorbell, re-armed while commands are
+ * outstanding, idle (no timer at all) when the queue is.
+ */
+enum { MQNVME_POLL_ARMED };
+
+static bool mqnvme_queue_outstanding(struct mqnvme_queue *q)
+{
+	return READ_ONCE(q->enabled) &&
+	       READ_ONCE(q->submitted) != READ_ONCE(q->completed);
+}
+
+static enum hrtimer_restart mqnvme_poll_timer_fn(struct hrtimer *timer)
+{
+	struct mqnvme_queue *q = container_of(timer, struct mqnvme_queue,
+					      poll_timer);
+	DEFINE_IO_COMP_BATCH(iob);
+	bool found;
+
+	spin_lock(&q->cq_lock);
+	found = mqnvme_process_cq(q, &iob);
+	q->polls++;
+	spin_unlock(&q->cq_lock);
+	if (!rq_list_empty(&iob.req_list))
+		iob.complete(&iob);
+
+	q->poll_ns = mqnvme_poll_next_ns(q->poll_ns, found);
+	if (!mqnvme_queue_outstanding(q)) {
+		/*
+		 * Disarm, then look again: a submitter that found the timer
+		 * armed did not start it, so its command must be seen here.
+		 */
+		clear_bit(MQNVME_POLL_ARMED, &q->poll_armed);
+		/* Pairs with the barrier in mqnvme_poller_kick(). */
+		smp_mb__after_atomic();
+		if (!mqnvme_queue_outstanding(q) ||
+		    test_and_set_bit(MQNVME_POLL_ARMED, &q->poll_armed))
+			return HRTIMER_NORESTART;
+	}
+	hrtimer_forward_now(timer, ns_to_ktime(q->poll_ns));
+	return HRTIMER_RESTART;
+}
+
+static void mqnvme_poller_kick(struct mqnvme_queue *q)
+{
+	/*
+	 * Order the submitted count before the test of the armed bit; pairs
+	 * with the barrier after the poller disarms.
+	 */
+	smp_mb__before_atomic();
+	if (test_and_set_bit(MQNVME_POLL_ARMED, &q->poll_armed))
+		return;
+	q->poll_ns = MQNVME_POLL_MIN_NS;
+	hrtimer_start(&q->poll_timer, ns_to_ktime(q->poll_ns),
+		      HRTIMER_MODE_REL_PINNED);
+}
+
+static inline bool mqnvme_timer_polled(struct mqnvme_queue *q)
+{
+	return !q->use_irq && !q->hctx_poll;
+}
+
+/**
+ * mqnvme_queue_setup_poller - initialise the completion poller of a slot
+ * @q: a queue slot, once per controller before any use
+ */
+void mqnvme_queue_setup_poller(struct mqnvme_queue *q)
+{
+	hrtimer_init(&q->poll_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	q->poll_timer.function = mqnvme_poll_timer_fn;
 }
 
 /**
@@ -145,10 +233,28 @@ static bool mqnvme_process_cq(struct mqnvme_queue *q,
  */
 bool mqnvme_poll_cq_locked(struct mqnvme_queue *q)
 {
-	/* Only a queue set up by mqnvme_queue_init() has a valid phase. */
-	if (!q->cqes || !q->q_db)
-		return false;
 	return mqnvme_process_cq(q, NULL);
+}
+
+/**
+ * mqnvme_queue_poll - the blk-mq poll hook of a HCTX_TYPE_POLL queue
+ * @q: the queue
+ * @iob: completion batch of the caller (io_uring IOPOLL), or NULL
+ *
+ * Return: 1 if completions were consumed, 0 otherwise.
+ */
+int mqnvme_queue_poll(struct mqnvme_queue *q, struct io_comp_batch *iob)
+{
+	unsigned long flags;
+	bool found;
+
+	if (!q->hctx_poll || !READ_ONCE(q->enabled) || !mqnvme_cqe_pending(q))
+		return 0;
+	/* The timeout handler reaps this CQ too, from process context. */
+	spin_lock_irqsave(&q->cq_lock, flags);
+	found = mqnvme_process_cq(q, iob);
+	spin_unlock_irqrestore(&q->cq_lock, flags);
+	return found;
 }
 
 static irqreturn_t mqnvme_irq(int irq, void *data)
@@ -159,9 +265,12 @@ static irqreturn_t mqnvme_irq(int irq, void *data)
 
 	spin_lock(&q->cq_lock);
 	found = mqnvme_process_cq(q, &iob);
+	if (found)
+		q->irqs++;
 	spin_unlock(&q->cq_lock);
 	if (!rq_list_empty(&iob.req_list))
 		iob.complete(&iob);
+	/* INTx is shared: say so when the interrupt was not ours. */
 	return found ? IRQ_HANDLED : IRQ_NONE;
 }
 
@@ -184,13 +293,39 @@ int mqnvme_queue_request_irq(struct mqnvme_queue *q)
 }
 
 /**
- * mqnvme_queue_free_irq - remove the completion handler of @q, if installed
- * @q: the queue
+ * mqnvme_queue_mask_irq - stop or restart delivering @q's interrupt
+ * @q: the queue; with a shared vector every queue on it is affected
+ * @mask: disable rather than enable
+ *
+ * Fault injection for the lost-interrupt tests: a masked interrupt is
+ * never seen by the handler, as if the message never arrived.
+ */
+void mqnvme_queue_mask_irq(struct mqnvme_queue *q, bool mask)
+{
+	int irq;
+
+	if (!q->irq_requested || q->irq_masked == mask)
+		return;
+	irq = pci_irq_vector(q->ctrl->pdev, q->cq_vector);
+	if (mask)
+		disable_irq(irq);
+	else
+		enable_irq(irq);
+	q->irq_masked = mask;
+}
+
+/**
+ * mqnvme_queue_free_irq - stop the completion handler or poller of @q
+ * @q: the queue, no longer accepting commands
  */
 void mqnvme_queue_free_irq(struct mqnvme_queue *q)
 {
+	if (q->ctrl)
+		hrtimer_cancel(&q->poll_timer);
+	clear_bit(MQNVME_POLL_ARMED, &q->poll_armed);
 	if (!q->irq_requested)
 		return;
+	mqnvme_queue_mask_irq(q, false);
 	pci_free_irq(q->ctrl->pdev, q->cq_vector, q);
 	q->irq_requested = false;
 }
@@ -206,7 +341,7 @@ void mqnvme_sq_copy_cmd(struct mqnvme_queue *q, struct nvme_command *cmd)
 	memcpy(&q->sq_cmds[q->sq_tail], cmd, sizeof(*cmd));
 	if (++q->sq_tail == q->q_depth)
 		q->sq_tail = 0;
-	q->submitted++;
+	WRITE_ONCE(q->submitted, q->submitted + 1);
 }
 
 /**
@@ -229,6 +364,8 @@ void mqnvme_write_sq_db(struct mqnvme_queue *q, bool write_sq)
 	if (mqnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
 		writel(q->sq_tail, q->q_db);
 	q->last_sq_tail = q->sq_tail;
+	if (mqnvme_timer_polled(q))
+		mqnvme_poller_kick(q);
 }
 
 /**

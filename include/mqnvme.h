@@ -8,6 +8,7 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/dmapool.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
@@ -33,6 +34,10 @@ extern unsigned int mqnvme_shutdown_timeout;
 extern unsigned int mqnvme_sgl_threshold;
 extern unsigned int mqnvme_max_segments;
 extern unsigned int mqnvme_inject;
+extern int mqnvme_irq_mode;
+extern unsigned int mqnvme_poll_queues;
+extern unsigned int mqnvme_irq_coalesce_time;
+extern unsigned int mqnvme_irq_coalesce_thr;
 extern int mqnvme_major;
 
 /* Faults the driver can be told to pretend, for the refusal tests. */
@@ -41,7 +46,10 @@ enum mqnvme_inject_fault {
 	MQNVME_INJECT_MPSMIN		= 1 << 1,
 	MQNVME_INJECT_NO_QUEUES		= 1 << 2,
 	MQNVME_INJECT_ENABLE_TIMEOUT	= 1 << 3,
+	MQNVME_INJECT_MSIX_LOST		= 1 << 4,
 };
+
+#define MQNVME_INJECT_ALL		((1U << 5) - 1)
 
 enum mqnvme_ctrl_state {
 	MQNVME_CTRL_NEW,
@@ -70,11 +78,19 @@ enum mqnvme_ctrl_state {
  * @cq_head: next CQ entry to look at
  * @cq_phase: phase tag expected at @cq_head
  * @qid: queue id, 0 for admin
- * @cq_vector: interrupt vector index
+ * @cq_vector: interrupt vector index (0 when @use_irq is false)
  * @enabled: created on the controller and accepting commands
+ * @use_irq: completions are signalled on @cq_vector (CQ created with IEN)
+ * @hctx_poll: a HCTX_TYPE_POLL queue: no interrupt, blk-mq polls it
  * @irq_requested: our handler is installed on @cq_vector
+ * @irq_masked: @cq_vector is disabled (fault injection)
  * @submitted: commands written to the SQ (under @sq_lock)
  * @completed: completions consumed (under @cq_lock)
+ * @irqs: interrupts that found completions
+ * @polls: runs of the completion poller
+ * @poll_timer: the completion poller of a queue without interrupt
+ * @poll_armed: bit 0: @poll_timer is queued or about to be re-armed
+ * @poll_ns: the poller's current interval
  */
 struct mqnvme_queue {
 	struct mqnvme_ctrl *ctrl;
@@ -89,6 +105,11 @@ struct mqnvme_queue {
 	u16 cq_head;
 	u8 cq_phase;
 	u64 completed;
+	u64 irqs;
+	u64 polls;
+	struct hrtimer poll_timer;
+	unsigned long poll_armed;
+	u32 poll_ns;
 
 	u32 __iomem *q_db;
 	__le32 *dbbuf_sq_db;
@@ -102,7 +123,10 @@ struct mqnvme_queue {
 	u16 qid;
 	u16 cq_vector;
 	bool enabled;
+	bool use_irq;
+	bool hctx_poll;
 	bool irq_requested;
+	bool irq_masked;
 };
 
 /**
@@ -169,9 +193,12 @@ struct mqnvme_ctrl {
 	u32 q_depth;
 
 	struct mqnvme_queue *queues;
-	unsigned int nr_io_queues;
+	unsigned int nr_queue_slots;	/* entries of @queues */
+	unsigned int nr_io_queues;	/* default + poll */
+	unsigned int nr_poll_queues;
 	unsigned int online_queues;
 	unsigned int nr_vectors;
+	enum mqnvme_irq_mode irq_mode;	/* the rung in use */
 
 	struct blk_mq_tag_set admin_tagset;
 	struct request_queue *admin_q;
@@ -197,6 +224,7 @@ struct mqnvme_ctrl {
 	bool hw_failed;
 	bool hw_enabled;
 	struct dentry *debugfs_dir;
+	struct device *class_dev;
 
 	/* From Identify Controller. */
 	char serial[20];
@@ -210,6 +238,11 @@ struct mqnvme_ctrl {
 	u8 vwc;
 	bool sgls;
 };
+
+static inline unsigned int mqnvme_nr_default_queues(struct mqnvme_ctrl *ctrl)
+{
+	return ctrl->nr_io_queues - ctrl->nr_poll_queues;
+}
 
 static inline struct mqnvme_iod *mqnvme_req_iod(struct request *req)
 {
@@ -227,6 +260,7 @@ bool mqnvme_change_state(struct mqnvme_ctrl *ctrl,
 const char *mqnvme_state_name(enum mqnvme_ctrl_state state);
 void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl);
 int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl);
+int mqnvme_ctrl_enable_admin(struct mqnvme_ctrl *ctrl);
 void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown);
 void mqnvme_ctrl_free(struct mqnvme_ctrl *ctrl);
 void mqnvme_ctrl_fail(struct mqnvme_ctrl *ctrl, const char *why);
@@ -236,8 +270,11 @@ void mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl);
 int mqnvme_queue_alloc(struct mqnvme_ctrl *ctrl, unsigned int qid, u32 depth);
 void mqnvme_queue_free(struct mqnvme_ctrl *ctrl, unsigned int qid);
 void mqnvme_queue_init(struct mqnvme_queue *q, u16 vector);
+void mqnvme_queue_setup_poller(struct mqnvme_queue *q);
 int mqnvme_queue_request_irq(struct mqnvme_queue *q);
 void mqnvme_queue_free_irq(struct mqnvme_queue *q);
+void mqnvme_queue_mask_irq(struct mqnvme_queue *q, bool mask);
+int mqnvme_queue_poll(struct mqnvme_queue *q, struct io_comp_batch *iob);
 void mqnvme_sq_copy_cmd(struct mqnvme_queue *q, struct nvme_command *cmd);
 void mqnvme_write_sq_db(struct mqnvme_queue *q, bool write_sq);
 void mqnvme_submit_cmd(struct mqnvme_queue *q, struct nvme_command *cmd,
@@ -250,6 +287,12 @@ int mqnvme_admin_init(struct mqnvme_ctrl *ctrl);
 void mqnvme_admin_exit(struct mqnvme_ctrl *ctrl);
 int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
 		      void *buf, unsigned int len, union nvme_result *result);
+int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
+			      struct nvme_command *cmd, void *buf,
+			      unsigned int len, union nvme_result *result,
+			      unsigned int timeout);
+int mqnvme_set_features(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
+			union nvme_result *result);
 int mqnvme_identify(struct mqnvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
 int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count);
 int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q);
@@ -268,6 +311,20 @@ void mqnvme_complete_batch(struct io_comp_batch *iob);
 int mqnvme_scan_namespaces(struct mqnvme_ctrl *ctrl);
 void mqnvme_remove_namespaces(struct mqnvme_ctrl *ctrl);
 void mqnvme_mark_namespaces_dead(struct mqnvme_ctrl *ctrl);
+
+/* irq.c: the interrupt ladder, I/O vectors, coalescing */
+int mqnvme_irq_setup_admin(struct mqnvme_ctrl *ctrl);
+int mqnvme_irq_setup_io(struct mqnvme_ctrl *ctrl);
+void mqnvme_irq_release(struct mqnvme_ctrl *ctrl);
+u16 mqnvme_irq_queue_vector(struct mqnvme_ctrl *ctrl, unsigned int qid);
+void mqnvme_irq_coalesce(struct mqnvme_ctrl *ctrl);
+int mqnvme_irq_describe(struct mqnvme_ctrl *ctrl, char *buf, size_t size);
+
+/* sysfs.c: the mqnvme class and the controller's attributes */
+int mqnvme_class_init(void);
+void mqnvme_class_exit(void);
+int mqnvme_sysfs_add_ctrl(struct mqnvme_ctrl *ctrl);
+void mqnvme_sysfs_remove_ctrl(struct mqnvme_ctrl *ctrl);
 
 /* pci.c */
 extern struct pci_driver mqnvme_pci_driver;

@@ -34,6 +34,22 @@
 /* Scatter/gather segments a request may carry (SGL list fits one page). */
 #define MQNVME_MAX_SEGMENTS	MQNVME_SGLS_PER_PAGE
 
+/*
+ * Interrupt modes, best first: the ladder walks down from the one asked for
+ * (auto starts at MSI-X) to polling, which always works.
+ */
+enum mqnvme_irq_mode {
+	MQNVME_IRQ_AUTO,
+	MQNVME_IRQ_MSIX,
+	MQNVME_IRQ_MSI,
+	MQNVME_IRQ_INTX,
+	MQNVME_IRQ_POLL,
+};
+
+/* Completion poller intervals (irq_mode=poll), see mqnvme_poll_next_ns(). */
+#define MQNVME_POLL_MIN_NS	10000U
+#define MQNVME_POLL_MAX_NS	1000000U
+
 /* Command identifier: 4-bit generation counter above a 12-bit blk-mq tag. */
 #define MQNVME_CID_TAG_BITS	12
 #define MQNVME_CID_TAG_MASK	((1U << MQNVME_CID_TAG_BITS) - 1)
@@ -90,8 +106,9 @@ dma_addr_t mqnvme_prp_list_next(const struct mqnvme_dptr_lists *lists, int i);
 
 bool mqnvme_dbbuf_need_event(u16 event_idx, u16 new_idx, u16 old_idx);
 unsigned int mqnvme_granted_queues(u32 nr_queues_result);
-unsigned int mqnvme_nr_io_queues(unsigned int cpus, unsigned int granted,
-				 unsigned int vectors);
+unsigned int mqnvme_split_queues(unsigned int cpus, unsigned int granted,
+				 unsigned int poll_wanted,
+				 unsigned int *nr_poll);
 unsigned int mqnvme_queue_vector(unsigned int qid, unsigned int vectors);
 u32 mqnvme_q_depth(u64 cap, u32 io_queue_depth);
 unsigned long mqnvme_db_bar_size(unsigned int nr_queues, u32 db_stride);
@@ -99,5 +116,8 @@ u32 mqnvme_max_hw_sectors(u8 mdts, u64 cap);
 unsigned int mqnvme_ready_timeout_ms(u64 cap);
 unsigned int mqnvme_shutdown_timeout_s(u32 rtd3e, unsigned int param);
 blk_status_t mqnvme_status_to_blk(u16 status);
+const char *mqnvme_irq_mode_name(enum mqnvme_irq_mode mode);
+int mqnvme_irq_mode_parse(const char *s);
+u32 mqnvme_poll_next_ns(u32 cur_ns, bool found);
 
 #endif /* MQNVME_LIB_H */

@@ -364,15 +364,63 @@ static void queues_granted(struct kunit *test)
 
 static void queues_per_cpu(struct kunit *test)
 {
-	/* one pair per CPU with enough vectors */
-	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 64, 5), 4U);
+	unsigned int poll = 99;
+
+	/* one default pair per CPU, no polled pair asked for */
+	KUNIT_EXPECT_EQ(test, mqnvme_split_queues(4, 64, 0, &poll), 4U);
+	KUNIT_EXPECT_EQ(test, poll, 0U);
 	/* the controller grants fewer */
-	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 2, 3), 2U);
-	/* fewer vectors than queues: one queue per I/O vector */
-	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 64, 3), 2U);
-	/* a single vector is shared by every queue */
-	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 64, 1), 4U);
-	KUNIT_EXPECT_EQ(test, mqnvme_nr_io_queues(4, 0, 1), 1U);
+	KUNIT_EXPECT_EQ(test, mqnvme_split_queues(4, 2, 0, &poll), 2U);
+	/* a broken grant of 0 still leaves one queue */
+	KUNIT_EXPECT_EQ(test, mqnvme_split_queues(4, 0, 0, &poll), 1U);
+	KUNIT_EXPECT_EQ(test, poll, 0U);
+	/* polled pairs come on top of one per CPU */
+	KUNIT_EXPECT_EQ(test, mqnvme_split_queues(2, 64, 2, &poll), 2U);
+	KUNIT_EXPECT_EQ(test, poll, 2U);
+	/* a short grant is shared, polled first, one default pair kept */
+	KUNIT_EXPECT_EQ(test, mqnvme_split_queues(4, 4, 2, &poll), 2U);
+	KUNIT_EXPECT_EQ(test, poll, 2U);
+	KUNIT_EXPECT_EQ(test, mqnvme_split_queues(4, 2, 8, &poll), 1U);
+	KUNIT_EXPECT_EQ(test, poll, 1U);
+	KUNIT_EXPECT_EQ(test, mqnvme_split_queues(4, 1, 8, &poll), 1U);
+	KUNIT_EXPECT_EQ(test, poll, 0U);
+}
+
+static void irq_modes(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse("auto"), MQNVME_IRQ_AUTO);
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse("msix\n"), MQNVME_IRQ_MSIX);
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse("msi"), MQNVME_IRQ_MSI);
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse("intx"), MQNVME_IRQ_INTX);
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse("poll"), MQNVME_IRQ_POLL);
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse("MSIX"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse(""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mqnvme_irq_mode_parse("msi-x"), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, mqnvme_irq_mode_name(MQNVME_IRQ_INTX), "intx");
+	KUNIT_EXPECT_STREQ(test, mqnvme_irq_mode_name(7), "unknown");
+}
+
+static void poll_intervals(struct kunit *test)
+{
+	u32 ns = MQNVME_POLL_MIN_NS;
+	int i;
+
+	/* completions keep the poller at its shortest interval */
+	KUNIT_EXPECT_EQ(test, mqnvme_poll_next_ns(ns, true), MQNVME_POLL_MIN_NS);
+	KUNIT_EXPECT_EQ(test, mqnvme_poll_next_ns(0, false), MQNVME_POLL_MIN_NS);
+	/* empty polls stretch it by a quarter each */
+	KUNIT_EXPECT_EQ(test, mqnvme_poll_next_ns(ns, false),
+			MQNVME_POLL_MIN_NS + MQNVME_POLL_MIN_NS / 4);
+	for (i = 0; i < 100; i++) {
+		u32 next = mqnvme_poll_next_ns(ns, false);
+
+		KUNIT_EXPECT_GE(test, next, ns);
+		KUNIT_EXPECT_LE(test, next, MQNVME_POLL_MAX_NS);
+		ns = next;
+	}
+	/* ... up to the cap, and back to the start on a completion */
+	KUNIT_EXPECT_EQ(test, ns, MQNVME_POLL_MAX_NS);
+	KUNIT_EXPECT_EQ(test, mqnvme_poll_next_ns(ns, true), MQNVME_POLL_MIN_NS);
 }
 
 static void queues_vectors(struct kunit *test)
@@ -462,6 +510,8 @@ static struct kunit_case mqnvme_queue_cases[] = {
 	KUNIT_CASE(dbbuf_events),
 	KUNIT_CASE(queues_granted),
 	KUNIT_CASE(queues_per_cpu),
+	KUNIT_CASE(irq_modes),
+	KUNIT_CASE(poll_intervals),
 	KUNIT_CASE(queues_vectors),
 	KUNIT_CASE(queues_depth_and_doorbells),
 	KUNIT_CASE(limits_transfer),

@@ -1,6 +1,7 @@
 # Guest side of `make bench`: two identical controllers on QEMU's null-co
 # backend, one driven by the in-tree nvme driver and one by mqnvme, measured
-# interleaved in the same guest. Prints a BENCH line per measurement.
+# interleaved in the same guest: mqnvme in each interrupt mode, polled I/O on
+# both drivers' poll queues, memory. Prints a BENCH line per measurement.
 # smp: 2
 # mem: 2G
 # timeout: 1500
@@ -12,30 +13,52 @@ mapfile -t bdfs < <(nvme_bdfs)
 assert_eq "${#bdfs[@]}" 2 "NVMe functions"
 echo nvme >"/sys/bus/pci/devices/${bdfs[0]}/driver_override"
 echo mqnvme >"/sys/bus/pci/devices/${bdfs[1]}/driver_override"
-modprobe nvme || fail "modprobe nvme"
-mq_load
+# Both drivers get two polled queues for the io_uring IOPOLL rows.
+modprobe nvme poll_queues=2 || fail "modprobe nvme"
 for _ in $(seq 20); do [[ -b /dev/nvme0n1 ]] && break; sleep 0.5; done
-[[ -b /dev/nvme0n1 && -b /dev/mqnvme0n1 ]] || fail "both disks must exist"
 declare -A dev=([nvme]=/dev/nvme0n1 [mqnvme]=/dev/mqnvme0n1)
 declare -A bdf=([nvme]=${bdfs[0]} [mqnvme]=${bdfs[1]})
 
-iops() { # DRIVER QD
-	fio --name=b --filename="${dev[$1]}" --rw=randread --bs=4k --direct=1 \
-		--ioengine=io_uring --iodepth="$2" --numjobs="$(nproc)" --group_reporting \
+load_mqnvme() { # IRQ_MODE
+	lsmod | grep -q '^mqnvme ' && mq_unload
+	mq_load irq_mode="$1" poll_queues=2
+	[[ -b /dev/nvme0n1 && -b /dev/mqnvme0n1 ]] || fail "both disks must exist"
+	echo "## mqnvme $(mq_interrupts 0)"
+	grep -q "^mode=$1 " /sys/class/mqnvme/mqnvme0/interrupts || fail "mqnvme is not in $1 mode"
+}
+
+iops() { # DRIVER QD [fio args]
+	local d=$1 qd=$2
+	shift 2
+	fio --name=b --filename="${dev[$d]}" --rw=randread --bs=4k --direct=1 \
+		--ioengine=io_uring --iodepth="$qd" --numjobs="$(nproc)" --group_reporting \
 		--time_based --runtime="$runtime" --ramp_time=2 --size=8G --randrepeat=0 \
-		--norandommap --output-format=json --eta=never |
+		--norandommap --output-format=json --eta=never "$@" |
 		python3 -c 'import json,sys; print(int(json.load(sys.stdin)["jobs"][0]["read"]["iops"]))'
 }
 
-for qd in 1 32; do
+# bench_rounds LABEL QD [fio args]: interleaved rounds, nvme and mqnvme.
+bench_rounds() {
+	local label=$1 qd=$2 r d order
+	shift 2
 	for r in $(seq 1 "$rounds"); do
 		order="nvme mqnvme"
 		((r % 2)) || order="mqnvme nvme"
 		for d in $order; do
-			echo "BENCH iops qd=$qd round=$r driver=$d value=$(iops "$d" "$qd")"
+			echo "BENCH iops qd=$qd mode=$label round=$r driver=$d value=$(iops "$d" "$qd" "$@")"
 		done
 	done
+}
+
+# The in-tree driver always runs MSI-X; mqnvme runs each interrupt mode.
+for mode in msix intx poll; do
+	load_mqnvme "$mode"
+	bench_rounds "$mode" 1
+	bench_rounds "$mode" 32
 done
+# io_uring IOPOLL on the polled queues of both drivers.
+load_mqnvme msix
+bench_rounds polled 1 --hipri=1
 
 # Memory each driver holds for its controller: MemFree before and after
 # binding it, page cache dropped, median of three binds.

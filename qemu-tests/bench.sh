@@ -17,18 +17,19 @@ vals = collections.defaultdict(list)
 for line in sys.stdin:
     f = dict(kv.split("=") for kv in line.split()[2:])
     kind = line.split()[1]
-    key = (kind, f.get("qd", ""))
+    key = (kind, f.get("mode", ""), f.get("qd", ""))
     vals[key + (f["driver"],)].append(int(f["value"]))
     print(line.rstrip())
 print()
-for kind, qd in sorted({k[:2] for k in vals}):
-    a, b = vals[(kind, qd, "mqnvme")], vals[(kind, qd, "nvme")]
+names = {"msix": "MSI-X", "intx": "INTx", "poll": "poll mode", "polled": "io_uring IOPOLL"}
+for kind, mode, qd in sorted({k[:3] for k in vals}, key=lambda k: (k[0], list(names).index(k[1]) if k[1] in names else 9, int(k[2] or 0))):
+    a, b = vals[(kind, mode, qd, "mqnvme")], vals[(kind, mode, qd, "nvme")]
     if not a or not b:
         continue
     ma, mb = statistics.median(a), statistics.median(b)
     unit = "IOPS" if kind == "iops" else "KiB"
-    label = f"randread 4k QD{qd}" if kind == "iops" else "memory held"
-    print(f"{label:20s} nvme {mb:10.0f} {unit}  mqnvme {ma:10.0f} {unit}  ratio mqnvme/nvme {ma / mb:.3f}")
+    label = f"{names[mode]} randread 4k QD{qd}" if kind == "iops" else "memory held"
+    print(f"{label:34s} nvme {mb:10.0f} {unit}  mqnvme {ma:10.0f} {unit}  ratio mqnvme/nvme {ma / mb:.3f}")
 '
 if ((rc)); then
 	echo "bench guest failed, see $logs/bench.stock.log" >&2

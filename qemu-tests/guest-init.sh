@@ -2,7 +2,8 @@
 # PID 1 of a test guest, on the host's root filesystem under a tmpfs overlay.
 # The kernel command line gives (as environment): mqrepo (the checkout),
 # mqtest (the test script), mqkind (stock|debug), mqmod (where mqnvme.ko is)
-# and mqkmods (the debug kernel's module tree, if any).
+# mqkmods (the debug kernel's module tree, if any) and mqtmp (a host
+# directory of this run, also what @tmp@ in a test header names).
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -22,6 +23,12 @@ export HOME=/root TERM=dumb LANG=C
 if [[ -n ${mqkmods:-} && -d $mqkmods ]]; then
 	kdir=/lib/modules/$(uname -r)
 	mkdir -p "$kdir" && mount --bind "$mqkmods" "$kdir"
+fi
+# The run's host directory, uncached: files QEMU writes there (traces) are
+# read fresh, which the cached root mount would not guarantee.
+if [[ -n ${mqtmp:-} && -d $mqtmp ]]; then
+	mount -t 9p -o trans=virtio,version=9p2000.L,cache=none,msize=512000 hosttmp "$mqtmp" ||
+		echo "cannot mount hosttmp on $mqtmp"
 fi
 ip link set lo up 2>/dev/null
 # The console keeps the kernel's warnings and errors (the harness scans them),

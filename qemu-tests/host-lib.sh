@@ -123,9 +123,11 @@ run_guest() {
 			-machine q35 -accel tcg,thread=multi -cpu max -smp "$smp" -m "$mem" \
 			-display none -monitor none -serial stdio -no-reboot \
 			-kernel "$kernel" -initrd "$initrd" \
-			-append "console=ttyS0 panic=-1 mqinit=$top/qemu-tests/guest-init.sh mqrepo=$top mqtest=$t mqkind=$kind mqmod=$build/mod-$kind mqkmods=$kmods mqtools=$build/tools $append" \
+			-append "console=ttyS0 panic=-1 mqinit=$top/qemu-tests/guest-init.sh mqrepo=$top mqtest=$t mqkind=$kind mqmod=$build/mod-$kind mqkmods=$kmods mqtools=$build/tools mqtmp=$tmp $append" \
 			-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
 			-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot \
+			-fsdev local,id=hosttmp,path="$tmp",security_model=none,multidevs=remap \
+			-device virtio-9p-pci,fsdev=hosttmp,mount_tag=hosttmp \
 			$qopts </dev/null >"$log" 2>&1
 		rc=$?
 		# A guest that died before the test began (TCG occasionally trips
@@ -133,7 +135,7 @@ run_guest() {
 		# once; anything after MQTEST-BEGIN counts.
 		grep -q "^MQTEST-BEGIN" "$log" && break
 		((attempt == 1)) || break
-		note=" (booted twice: $(grep -a -m1 -E 'Oops|BUG:|panic' "$log" || echo "guest died before the test"))"
+		note=" (booted twice: $(grep -a -m1 -E 'Oops|BUG:|Kernel panic' "$log" || echo "guest died before the test"))"
 		cp "$log" "$log.boot-failure"
 	done
 	local why= secs=$((SECONDS - start))

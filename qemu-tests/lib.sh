@@ -56,9 +56,11 @@ mq_disk() { # C NSID
 	echo "$dev"
 }
 
-# "qid submitted" for every I/O queue of controller C.
-mq_queue_counts() { # C
-	awk 'NR > 1 && $1 > 0 {print $1, $4}' /sys/kernel/debug/mqnvme/mqnvme$1/queues
+# "qid submitted" for every I/O queue of controller C of TYPE (default or
+# poll; default when not given).
+mq_queue_counts() { # C [TYPE]
+	awk -v t="${2:-default}" 'NR > 1 && $7 == t {print $1, $4}' \
+		/sys/kernel/debug/mqnvme/mqnvme$1/queues
 }
 
 # Run fio with JSON output and fail unless every job finished without error
@@ -90,33 +92,101 @@ if rc != 0 or bad:
 PY
 }
 
-# fio_verify_per_cpu DEV MIB RW BSRANGE [fio args...]: one job pinned to
-# each CPU, each on its own MIB-MiB region of DEV, writing with crc32c
-# verification and reading everything back.
+# fio_verify_per_cpu DEVS MIB RW BSRANGE [fio args...]: on each device of
+# DEVS (space separated), one job pinned to each CPU, each on its own
+# MIB-MiB region, writing with crc32c verification and reading everything
+# back; all jobs run at once in one fio.
 fio_verify_per_cpu() {
-	local dev=$1 size=$2 rw=$3 bs=$4 cpu
+	local devs=$1 size=$2 rw=$3 bs=$4 cpu dev
 	shift 4
 	local jobs=()
-	for ((cpu = 0; cpu < $(nproc); cpu++)); do
-		jobs+=(--name="cpu$cpu" --cpus_allowed="$cpu" --offset=$((cpu * size))M)
+	for dev in $devs; do
+		for ((cpu = 0; cpu < $(nproc); cpu++)); do
+			jobs+=(--name="$(basename "$dev")-cpu$cpu" --filename="$dev" --cpus_allowed="$cpu"
+				--offset=$((cpu * size))M)
+		done
 	done
-	fio_ok --filename="$dev" --size="${size}M" --rw="$rw" --bsrange="$bs" \
+	fio_ok --size="${size}M" --rw="$rw" --bsrange="$bs" \
 		--ioengine=libaio --iodepth=16 --direct=1 --verify=crc32c \
 		--verify_fatal=1 "$@" "${jobs[@]}"
 }
 
-# Fail unless every I/O queue of controller C carried more commands than in
-# the snapshot BEFORE (output of mq_queue_counts).
-assert_all_queues_used() { # C BEFORE
+# Fail unless every I/O queue of controller C (of TYPE, default when not
+# given) carried more commands than in the snapshot BEFORE (output of
+# mq_queue_counts).
+assert_all_queues_used() { # C BEFORE [TYPE]
 	local qid n old
 	while read -r qid n; do
 		old=$(awk -v q="$qid" '$1 == q {print $2}' <<<"$2")
 		((n > ${old:-0})) || fail "I/O queue $qid carried no I/O ($n commands)"
 		log "queue $qid carried $((n - ${old:-0})) commands"
-	done < <(mq_queue_counts "$1")
+	done < <(mq_queue_counts "$1" "${3:-}")
 }
 
-# Number of I/O queues of controller C.
-mq_nr_queues() {
-	mq_queue_counts "$1" | wc -l
+# Number of I/O queues of controller C (of TYPE, default when not given).
+mq_nr_queues() { # C [TYPE]
+	mq_queue_counts "$1" "${2:-}" | wc -l
+}
+
+# The interrupt set-up of controller C, as its sysfs attribute says it.
+mq_interrupts() { # C
+	cat /sys/class/mqnvme/mqnvme$1/interrupts || fail "no interrupts attribute for mqnvme$1"
+}
+
+# Fail unless controller C runs MODE with VECTORS vectors, DEFAULT default
+# and POLL polled queues (sysfs), and its lines in /proc/interrupts agree:
+# none in poll mode, an IO-APIC line in intx mode, PCI-MSI(X) lines else.
+assert_irq_mode() { # C MODE VECTORS DEFAULT POLL
+	local c=$1 mode=$2 lines
+	assert_eq "$(mq_interrupts "$c")" \
+		"mode=$mode vectors=$3 default=$4 read=0 poll=$5" "interrupts of mqnvme$c"
+	lines=$(grep -E "mqnvme${c}q[0-9]+" /proc/interrupts)
+	log "mqnvme$c in /proc/interrupts:"
+	echo "$lines"
+	case $mode in
+	poll)
+		[[ -z $lines ]] || fail "mqnvme$c has interrupt lines in poll mode" ;;
+	intx)
+		assert_eq "$(wc -l <<<"$lines")" 1 "INTx lines of mqnvme$c"
+		grep -q 'IO-APIC' <<<"$lines" || fail "mqnvme$c: INTx is not an IO-APIC line" ;;
+	msix | msi)
+		local chip=PCI-MSIX
+		[[ $mode == msi ]] && chip=PCI-MSI-
+		assert_eq "$(wc -l <<<"$lines")" "$3" "interrupt lines of mqnvme$c"
+		[[ -z $(grep -v -- "$chip" <<<"$lines") ]] || fail "mqnvme$c: lines not on $chip" ;;
+	esac
+	# Every queue with an interrupt has a handler on that line.
+	local q
+	for q in $(awk 'NR > 1 && $2 != "-" {print $1}' /sys/kernel/debug/mqnvme/mqnvme$c/queues); do
+		grep -qE "mqnvme${c}q$q(,|\$| )" <<<"$lines" || fail "queue $q of mqnvme$c has no handler"
+	done
+	if [[ $mode == poll ]]; then
+		assert_eq "$(awk 'NR > 1 && $2 != "-"' /sys/kernel/debug/mqnvme/mqnvme$c/queues | wc -l)" 0 \
+			"queues of mqnvme$c with a vector in poll mode"
+	fi
+}
+
+# Sum of a column (irqs = 8, polls = 9) over the queues of controller C.
+mq_queue_sum() { # C COLUMN
+	awk -v col="$2" 'NR > 1 {s += $col} END {print s + 0}' /sys/kernel/debug/mqnvme/mqnvme$1/queues
+}
+
+# PCI address of controller C.
+mq_bdf() { # C
+	basename "$(readlink -f /sys/class/mqnvme/mqnvme$1/device)"
+}
+
+# MSI-X table size of a PCI function (0 without MSI-X), from config space.
+pci_msix_size() { # BDF
+	python3 - "/sys/bus/pci/devices/$1/config" <<'PY'
+import sys
+cfg = open(sys.argv[1], "rb").read()
+ptr, size = cfg[0x34] if cfg[6] & 0x10 else 0, 0
+while ptr:
+    if cfg[ptr] == 0x11:
+        size = (int.from_bytes(cfg[ptr + 2:ptr + 4], "little") & 0x7ff) + 1
+        break
+    ptr = cfg[ptr + 1]
+print(size)
+PY
 }

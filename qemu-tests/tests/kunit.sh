@@ -15,6 +15,6 @@ for suite in mqnvme_dptr mqnvme_queue; do
 	log "$summary"
 	total=$((total + ${summary%% *}))
 done
-assert_ge "$total" 18 "KUnit cases run"
+assert_ge "$total" 20 "KUnit cases run"
 rmmod mqnvme_kunit
 mq_unload
