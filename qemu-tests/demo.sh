@@ -8,7 +8,8 @@
 log "loading mqnvme"
 mq_load
 dmesg | grep -E 'mqnvme' | sed 's/^/  /'
-log "queues (debugfs): qid vector depth submitted completed cpus"
+log "interrupts (sysfs): $(mq_interrupts 0)"
+log "queues (debugfs):"
 cat /sys/kernel/debug/mqnvme/mqnvme0/queues
 dev=$(mq_disk 0 1)
 log "$dev: $(cat /sys/block/mqnvme0n1/size) sectors, $(cat /sys/block/mqnvme0n1/queue/logical_block_size)-byte blocks"
