@@ -372,7 +372,9 @@ static void mqnvme_copy_id_string(char *dst, const char *src, size_t len)
 
 static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 {
+	struct queue_limits lim;
 	struct nvme_id_ctrl *id;
+	u8 lpa;
 	int ret;
 
 	id = kzalloc(sizeof(*id), GFP_KERNEL);
@@ -387,6 +389,8 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	mqnvme_copy_id_string(ctrl->serial, id->sn, sizeof(id->sn));
 	mqnvme_copy_id_string(ctrl->model, id->mn, sizeof(id->mn));
 	mqnvme_copy_id_string(ctrl->firmware_rev, id->fr, sizeof(id->fr));
+	ctrl->vid = le16_to_cpu(id->vid);
+	ctrl->cntlid = le16_to_cpu(id->cntlid);
 	ctrl->nn = le32_to_cpu(id->nn);
 	ctrl->oncs = le16_to_cpu(id->oncs);
 	ctrl->oacs = le16_to_cpu(id->oacs);
@@ -396,7 +400,19 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	ctrl->shutdown_timeout =
 		mqnvme_shutdown_timeout_s(le32_to_cpu(id->rtd3e),
 					  mqnvme_shutdown_timeout);
+	lpa = id->lpa;
 	kfree(id);
+
+	/* Passthrough admin commands map user buffers: PRP rules apply. */
+	lim = queue_limits_start_update(ctrl->admin_q);
+	lim.max_hw_sectors = ctrl->max_hw_sectors;
+	lim.max_segments = mqnvme_max_segments;
+	lim.virt_boundary_mask = MQNVME_CTRL_PAGE_SIZE - 1;
+	lim.dma_alignment = 3;
+	ret = queue_limits_commit_update(ctrl->admin_q, &lim);
+	if (ret)
+		return ret;
+	mqnvme_effects_init(ctrl, lpa);
 	return 0;
 }
 
@@ -654,6 +670,8 @@ void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl)
 	spin_lock_init(&ctrl->state_lock);
 	mutex_init(&ctrl->shutdown_lock);
 	mutex_init(&ctrl->namespaces_lock);
+	mutex_init(&ctrl->scan_lock);
+	init_rwsem(&ctrl->ioctl_rwsem);
 	INIT_LIST_HEAD(&ctrl->namespaces);
 	INIT_WORK(&ctrl->dead_work, mqnvme_dead_work);
 	ctrl->state = MQNVME_CTRL_NEW;

@@ -45,12 +45,22 @@ static void mqnvme_pci_disable(struct mqnvme_ctrl *ctrl)
 	pci_disable_device(ctrl->pdev);
 }
 
+/* The class device's release: the last open file or disk is gone. */
+static void mqnvme_ctrl_free_struct(struct device *dev)
+{
+	struct mqnvme_ctrl *ctrl = container_of(dev, struct mqnvme_ctrl,
+						class_dev);
+
+	ida_free(&mqnvme_instance_ida, ctrl->instance);
+	kfree(ctrl->effects);
+	kfree(ctrl);
+}
+
 static void mqnvme_ctrl_release(struct mqnvme_ctrl *ctrl)
 {
 	mqnvme_ctrl_free(ctrl);
 	mqnvme_pci_disable(ctrl);
-	ida_free(&mqnvme_instance_ida, ctrl->instance);
-	kfree(ctrl);
+	put_device(&ctrl->class_dev);
 }
 
 static int mqnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -71,12 +81,16 @@ static int mqnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		kfree(ctrl);
 		return ret;
 	}
+	ret = mqnvme_ctrl_device_init(ctrl, mqnvme_ctrl_free_struct);
+	if (ret) {
+		put_device(&ctrl->class_dev);
+		return ret;
+	}
 	pci_set_drvdata(pdev, ctrl);
 
 	ret = mqnvme_pci_enable(ctrl);
 	if (ret) {
-		ida_free(&mqnvme_instance_ida, ctrl->instance);
-		kfree(ctrl);
+		put_device(&ctrl->class_dev);
 		return ret;
 	}
 
@@ -93,7 +107,7 @@ static int mqnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		dev_warn(ctrl->dev, "no sysfs class device (%d)\n", ret);
 
 	/* A namespace that fails is logged; the controller stays usable. */
-	mqnvme_scan_namespaces(ctrl);
+	mqnvme_rescan(ctrl);
 	dev_info(ctrl->dev,
 		 "%s (fw %s), NVMe %u.%u, %u I/O queues of depth %u, max transfer %u KiB%s%s\n",
 		 ctrl->model, ctrl->firmware_rev,
@@ -110,7 +124,10 @@ static void mqnvme_remove(struct pci_dev *pdev)
 {
 	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
+	/* Ioctls under way finish first; later ones see the new state. */
+	down_write(&ctrl->ioctl_rwsem);
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
+	up_write(&ctrl->ioctl_rwsem);
 	mqnvme_sysfs_remove_ctrl(ctrl);
 	flush_work(&ctrl->dead_work);
 	if (!pci_device_is_present(pdev)) {

@@ -7,6 +7,7 @@
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/cdev.h>
 #include <linux/dmapool.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
@@ -14,7 +15,9 @@
 #include <linux/mutex.h>
 #include <linux/nvme.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/uuid.h>
 #include <linux/workqueue.h>
 
 #include "mqnvme_lib.h"
@@ -163,6 +166,12 @@ struct mqnvme_iod {
  * @nsid: namespace id
  * @lba_shift: log2 of the logical block size
  * @ms: metadata bytes per block (formats with metadata are not served yet)
+ * @ext: the metadata is interleaved with the data (extended LBAs)
+ * @pi_size: bytes of protection information in the metadata, 0 without PI
+ * @scan_gen: the namespace scan that last found it active
+ * @eui64: IEEE Extended Unique Identifier, zero when the namespace has none
+ * @nguid: Namespace Globally Unique Identifier, zero when none
+ * @uuid: Namespace UUID, null when none
  */
 struct mqnvme_ns {
 	struct list_head list;
@@ -171,6 +180,12 @@ struct mqnvme_ns {
 	u32 nsid;
 	u8 lba_shift;
 	u16 ms;
+	bool ext;
+	u8 pi_size;
+	unsigned int scan_gen;
+	u8 eui64[8];
+	u8 nguid[16];
+	uuid_t uuid;
 };
 
 /**
@@ -224,12 +239,24 @@ struct mqnvme_ctrl {
 	bool hw_failed;
 	bool hw_enabled;
 	struct dentry *debugfs_dir;
-	struct device *class_dev;
+
+	/* The class device /dev/mqnvme<C>; its release frees the controller. */
+	struct device class_dev;
+	struct cdev cdev;
+	bool cdev_added;
+	/* Held for reading by every ioctl; remove() waits for them. */
+	struct rw_semaphore ioctl_rwsem;
+	/* Serialises namespace scans with commands that change formats. */
+	struct mutex scan_lock;
+	unsigned int scan_gen;		/* under @scan_lock */
+	struct nvme_effects_log *effects;
 
 	/* From Identify Controller. */
-	char serial[20];
-	char model[40];
-	char firmware_rev[8];
+	char serial[21];		/* NUL-terminated, trailing spaces cut */
+	char model[41];
+	char firmware_rev[9];
+	u16 vid;
+	u16 cntlid;
 	u32 nn;
 	u32 max_hw_sectors;
 	u32 shutdown_timeout;
@@ -308,9 +335,19 @@ void mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
 void mqnvme_complete_batch(struct io_comp_batch *iob);
 
 /* ns.c: namespaces and disks */
-int mqnvme_scan_namespaces(struct mqnvme_ctrl *ctrl);
+int mqnvme_rescan(struct mqnvme_ctrl *ctrl);
 void mqnvme_remove_namespaces(struct mqnvme_ctrl *ctrl);
 void mqnvme_mark_namespaces_dead(struct mqnvme_ctrl *ctrl);
+void mqnvme_freeze_namespaces(struct mqnvme_ctrl *ctrl);
+void mqnvme_unfreeze_namespaces(struct mqnvme_ctrl *ctrl);
+struct mqnvme_ns *mqnvme_get_single_ns(struct mqnvme_ctrl *ctrl, int *err);
+void mqnvme_put_ns(struct mqnvme_ns *ns);
+
+/* ioctl.c: passthrough ioctls on the char device and the disks */
+extern const struct file_operations mqnvme_ctrl_fops;
+void mqnvme_effects_init(struct mqnvme_ctrl *ctrl, u8 lpa);
+int mqnvme_bdev_ioctl(struct block_device *bdev, blk_mode_t mode,
+		      unsigned int cmd, unsigned long arg);
 
 /* irq.c: the interrupt ladder, I/O vectors, coalescing */
 int mqnvme_irq_setup_admin(struct mqnvme_ctrl *ctrl);
@@ -320,9 +357,12 @@ u16 mqnvme_irq_queue_vector(struct mqnvme_ctrl *ctrl, unsigned int qid);
 void mqnvme_irq_coalesce(struct mqnvme_ctrl *ctrl);
 int mqnvme_irq_describe(struct mqnvme_ctrl *ctrl, char *buf, size_t size);
 
-/* sysfs.c: the mqnvme class and the controller's attributes */
+/* sysfs.c: the mqnvme class, the char device, controller and disk attributes */
+extern const struct attribute_group *mqnvme_ns_groups[];
 int mqnvme_class_init(void);
 void mqnvme_class_exit(void);
+int mqnvme_ctrl_device_init(struct mqnvme_ctrl *ctrl,
+			    void (*release)(struct device *dev));
 int mqnvme_sysfs_add_ctrl(struct mqnvme_ctrl *ctrl);
 void mqnvme_sysfs_remove_ctrl(struct mqnvme_ctrl *ctrl);
 

@@ -120,4 +120,28 @@ const char *mqnvme_irq_mode_name(enum mqnvme_irq_mode mode);
 int mqnvme_irq_mode_parse(const char *s);
 u32 mqnvme_poll_next_ns(u32 cur_ns, bool found);
 
+/* Copy (NVMe 2.0), which linux/nvme.h of 6.12 does not name. */
+#define MQNVME_CMD_COPY		0x19
+
+/**
+ * struct mqnvme_ns_format - what a passthrough I/O command's sizes depend on
+ * @lba_shift: log2 of the logical block size
+ * @ms: metadata bytes per block
+ * @ext: metadata interleaved with the data (extended LBAs)
+ * @pi_size: bytes of protection information in the metadata, 0 without PI
+ */
+struct mqnvme_ns_format {
+	u8 lba_shift;
+	u16 ms;
+	bool ext;
+	u8 pi_size;
+};
+
+long mqnvme_admin_xfer_len(const struct nvme_command *cmd);
+long mqnvme_io_xfer_len(const struct nvme_command *cmd,
+			const struct mqnvme_ns_format *fmt);
+u32 mqnvme_io_meta_len(const struct nvme_command *cmd,
+		       const struct mqnvme_ns_format *fmt);
+bool mqnvme_admin_cmd_reserved(const struct nvme_command *cmd);
+
 #endif /* MQNVME_LIB_H */

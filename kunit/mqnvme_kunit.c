@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for mqnvme's pure logic (drivers/lib.c): command ids, PRP
- * lists and SGLs built from scatterlists, and queue/vector/doorbell/timeout
- * arithmetic. Load after mqnvme.ko; results in debugfs kunit/<suite>/results.
+ * lists and SGLs built from scatterlists, queue/vector/doorbell/timeout
+ * arithmetic, and the transfer sizes and refusals of passthrough commands.
+ * Load after mqnvme.ko; results in debugfs kunit/<suite>/results.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -524,7 +525,163 @@ static struct kunit_suite mqnvme_queue_suite = {
 	.test_cases = mqnvme_queue_cases,
 };
 
-kunit_test_suites(&mqnvme_dptr_suite, &mqnvme_queue_suite);
+static struct nvme_command passthru(u8 opcode, u32 cdw10, u32 cdw11, u32 cdw12)
+{
+	struct nvme_command c = { };
+
+	c.common.opcode = opcode;
+	c.common.cdw10 = cpu_to_le32(cdw10);
+	c.common.cdw11 = cpu_to_le32(cdw11);
+	c.common.cdw12 = cpu_to_le32(cdw12);
+	return c;
+}
+
+static void admin_xfer_lengths(struct kunit *test)
+{
+	struct nvme_command c;
+
+	/* Identify: 4 KiB whatever the CNS. */
+	c = passthru(nvme_admin_identify, NVME_ID_CNS_CTRL, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 4096L);
+	c = passthru(nvme_admin_identify, 0xff, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 4096L);
+	/* Get Log Page: NUMDL in cdw10[31:16], NUMDU in cdw11[15:0]. */
+	c = passthru(nvme_admin_get_log_page, NVME_LOG_SMART | 127 << 16, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 512L);
+	c = passthru(nvme_admin_get_log_page, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 4L);
+	c = passthru(nvme_admin_get_log_page, 0xffffU << 16, 0xffff, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 0x100000000L * 4);
+	/* Features: by FID, EXHID for the host identifier. */
+	c = passthru(nvme_admin_get_features, NVME_FEAT_TEMP_THRESH, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 0L);
+	c = passthru(nvme_admin_set_features, NVME_FEAT_TIMESTAMP, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 8L);
+	c = passthru(nvme_admin_get_features, NVME_FEAT_AUTO_PST, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 256L);
+	c = passthru(nvme_admin_get_features, NVME_FEAT_HOST_ID, 1, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 16L);
+	c = passthru(nvme_admin_get_features, NVME_FEAT_HOST_ID, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 8L);
+	c = passthru(nvme_admin_get_features, 0xc0, 0, 0);	/* vendor */
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), -1L);
+	/* Firmware download: NUMD zero's based in cdw10. */
+	c = passthru(nvme_admin_download_fw, 1023, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 4096L);
+	/* Security: the allocation length in cdw11. */
+	c = passthru(nvme_admin_security_recv, 0x01 << 24, 512, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 512L);
+	/* Namespace management: data only to create. */
+	c = passthru(nvme_admin_ns_mgmt, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 4096L);
+	c = passthru(nvme_admin_ns_mgmt, 1, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 0L);
+	c = passthru(nvme_admin_format_nvm, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), 0L);
+	c = passthru(0xc5, 0, 0, 0);				/* vendor */
+	KUNIT_EXPECT_EQ(test, mqnvme_admin_xfer_len(&c), -1L);
+}
+
+static void io_xfer_lengths(struct kunit *test)
+{
+	struct mqnvme_ns_format plain = { .lba_shift = 9 };
+	struct mqnvme_ns_format big = { .lba_shift = 12 };
+	struct mqnvme_ns_format sep = { .lba_shift = 9, .ms = 8, .pi_size = 8 };
+	struct mqnvme_ns_format ext = { .lba_shift = 9, .ms = 8, .ext = true,
+					.pi_size = 8 };
+	struct mqnvme_ns_format ext64 = { .lba_shift = 12, .ms = 64,
+					  .ext = true, .pi_size = 8 };
+	struct nvme_command c;
+
+	/* NLB is zero's based in cdw12[15:0]; the upper bits are flags. */
+	c = passthru(nvme_cmd_read, 0, 0, 7);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 4096L);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &big), 32768L);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_meta_len(&c, &plain), 0U);
+	c = passthru(nvme_cmd_write, 0, 0, 0xffff | NVME_RW_FUA << 16);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 65536L * 512);
+	/* Separate metadata: data alone, MPTR needs blocks x ms... */
+	c = passthru(nvme_cmd_read, 0, 0, 7);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &sep), 4096L);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_meta_len(&c, &sep), 64U);
+	/* ...unless PRACT strips a PI-only field. */
+	c = passthru(nvme_cmd_read, 0, 0, 7 | NVME_RW_PRINFO_PRACT << 16);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_meta_len(&c, &sep), 0U);
+	/* Extended LBAs: metadata inline, no MPTR. */
+	c = passthru(nvme_cmd_write, 0, 0, 1);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &ext), 2L * 520);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_meta_len(&c, &ext), 0U);
+	c = passthru(nvme_cmd_write, 0, 0, 1 | NVME_RW_PRINFO_PRACT << 16);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &ext), 2L * 512);
+	/* PRACT cannot strip 64 bytes of metadata: they stay inline. */
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &ext64), 2L * (4096 + 64));
+	/* Commands without data, and those with their own sizes. */
+	c = passthru(nvme_cmd_flush, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 0L);
+	c = passthru(nvme_cmd_write_zeroes, 0, 0, 0xffff);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 0L);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_meta_len(&c, &sep), 0U);
+	c = passthru(nvme_cmd_dsm, 255, NVME_DSMGMT_AD, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 4096L);
+	c = passthru(MQNVME_CMD_COPY, 0, 0, 3);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 128L);
+	c = passthru(MQNVME_CMD_COPY, 0, 0, 3 | 1 << 8);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 160L);
+	c = passthru(MQNVME_CMD_COPY, 0, 0, 3 | 2 << 8);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), -1L);
+	c = passthru(nvme_cmd_resv_report, 1023, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 4096L);
+	c = passthru(0x81, 0, 0, 0);				/* vendor */
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), -1L);
+}
+
+static void admin_reserved(struct kunit *test)
+{
+	static const u8 driver_owned[] = {
+		nvme_admin_delete_sq, nvme_admin_create_sq,
+		nvme_admin_delete_cq, nvme_admin_create_cq,
+		nvme_admin_async_event, nvme_admin_dbbuf,
+	};
+	static const u8 features[] = {
+		NVME_FEAT_NUM_QUEUES, NVME_FEAT_KATO, NVME_FEAT_HOST_MEM_BUF,
+		NVME_FEAT_AUTO_PST, NVME_FEAT_HOST_BEHAVIOR,
+	};
+	struct nvme_command c;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(driver_owned); i++) {
+		c = passthru(driver_owned[i], 0, 0, 0);
+		KUNIT_EXPECT_TRUE(test, mqnvme_admin_cmd_reserved(&c));
+	}
+	for (i = 0; i < ARRAY_SIZE(features); i++) {
+		/* The save bit and the upper bits do not hide the FID. */
+		c = passthru(nvme_admin_set_features, features[i] | 1U << 31, 0, 0);
+		KUNIT_EXPECT_TRUE(test, mqnvme_admin_cmd_reserved(&c));
+		c = passthru(nvme_admin_get_features, features[i], 0, 0);
+		KUNIT_EXPECT_FALSE(test, mqnvme_admin_cmd_reserved(&c));
+	}
+	c = passthru(nvme_admin_set_features, NVME_FEAT_TEMP_THRESH, 0x157, 0);
+	KUNIT_EXPECT_FALSE(test, mqnvme_admin_cmd_reserved(&c));
+	c = passthru(nvme_admin_identify, NVME_ID_CNS_CTRL, 0, 0);
+	KUNIT_EXPECT_FALSE(test, mqnvme_admin_cmd_reserved(&c));
+	c = passthru(nvme_admin_format_nvm, 0, 0, 0);
+	KUNIT_EXPECT_FALSE(test, mqnvme_admin_cmd_reserved(&c));
+}
+
+static struct kunit_case mqnvme_passthru_cases[] = {
+	KUNIT_CASE(admin_xfer_lengths),
+	KUNIT_CASE(io_xfer_lengths),
+	KUNIT_CASE(admin_reserved),
+	{}
+};
+
+static struct kunit_suite mqnvme_passthru_suite = {
+	.name = "mqnvme_passthru",
+	.test_cases = mqnvme_passthru_cases,
+};
+
+kunit_test_suites(&mqnvme_dptr_suite, &mqnvme_queue_suite,
+		  &mqnvme_passthru_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for mqnvme");

@@ -69,11 +69,12 @@ prepare_debug() {
 	build_tools || return 1
 }
 
-# C++ test programs (tools/), built once per run on the host, run in guests.
+# C++ test programs (qemu-tests/tools/), built once per run on the host, run
+# in guests as $mqtools/NAME.
 build_tools() {
 	[[ -n ${TOOLS_BUILT:-} ]] && return 0
-	if [[ -f $top/tools/CMakeLists.txt ]]; then
-		cmake -S "$top/tools" -B "$build/tools" -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+	if [[ -f $top/qemu-tests/tools/CMakeLists.txt ]]; then
+		cmake -S "$top/qemu-tests/tools" -B "$build/tools" -DCMAKE_BUILD_TYPE=Release >/dev/null &&
 			cmake --build "$build/tools" -j2 >/dev/null || return 1
 	fi
 	TOOLS_BUILT=1

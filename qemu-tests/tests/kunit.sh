@@ -1,5 +1,6 @@
 # The KUnit suites of kunit/ (pure logic: PRP/SGL construction, command ids,
-# queue and vector arithmetic), run in the debug kernel, KTAP parsed.
+# queue and vector arithmetic, passthrough transfer sizes and refusals), run
+# in the debug kernel, KTAP parsed.
 # kernels: debug
 # smp: 2
 # timeout: 200
@@ -7,7 +8,7 @@
 mq_load
 insmod "$mqmod/mqnvme_kunit.ko" || fail "insmod mqnvme_kunit"
 total=0
-for suite in mqnvme_dptr mqnvme_queue; do
+for suite in mqnvme_dptr mqnvme_queue mqnvme_passthru; do
 	res=/sys/kernel/debug/kunit/$suite/results
 	[[ -r $res ]] || fail "no KTAP results for $suite"
 	cat "$res"
@@ -15,6 +16,6 @@ for suite in mqnvme_dptr mqnvme_queue; do
 	log "$summary"
 	total=$((total + ${summary%% *}))
 done
-assert_ge "$total" 20 "KUnit cases run"
+assert_ge "$total" 23 "KUnit cases run"
 rmmod mqnvme_kunit
 mq_unload
