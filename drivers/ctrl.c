@@ -17,6 +17,7 @@ static const char * const mqnvme_state_names[] = {
 	[MQNVME_CTRL_NEW]		= "new",
 	[MQNVME_CTRL_CONNECTING]	= "connecting",
 	[MQNVME_CTRL_LIVE]		= "live",
+	[MQNVME_CTRL_RESETTING]		= "resetting",
 	[MQNVME_CTRL_DELETING]		= "deleting",
 	[MQNVME_CTRL_DEAD]		= "dead",
 };
@@ -34,16 +35,28 @@ const char *mqnvme_state_name(enum mqnvme_ctrl_state state)
 	return "unknown";
 }
 
+/*
+ * The transitions, by target state:
+ *
+ *   connecting <- new (probe), resetting (reset work re-enables)
+ *   live       <- connecting
+ *   resetting  <- live (reset ioctl, sysfs, timeout recovery)
+ *   dead       <- connecting, live, resetting (bring-up or reset failed)
+ *   deleting   <- any but deleting (remove, shutdown, failed probe)
+ */
 static bool mqnvme_state_allowed(enum mqnvme_ctrl_state old,
 				 enum mqnvme_ctrl_state new)
 {
 	switch (new) {
 	case MQNVME_CTRL_CONNECTING:
-		return old == MQNVME_CTRL_NEW;
+		return old == MQNVME_CTRL_NEW || old == MQNVME_CTRL_RESETTING;
 	case MQNVME_CTRL_LIVE:
 		return old == MQNVME_CTRL_CONNECTING;
+	case MQNVME_CTRL_RESETTING:
+		return old == MQNVME_CTRL_LIVE;
 	case MQNVME_CTRL_DEAD:
-		return old == MQNVME_CTRL_CONNECTING || old == MQNVME_CTRL_LIVE;
+		return old == MQNVME_CTRL_CONNECTING || old == MQNVME_CTRL_LIVE ||
+		       old == MQNVME_CTRL_RESETTING;
 	case MQNVME_CTRL_DELETING:
 		return old != MQNVME_CTRL_DELETING;
 	default:
@@ -153,8 +166,11 @@ static int mqnvme_disable_hw(struct mqnvme_ctrl *ctrl)
 		return -ENODEV;
 	if (!(cc & NVME_CC_ENABLE) && !(csts & NVME_CSTS_RDY))
 		return 0;
-	/* EN may only be cleared once RDY has followed it to 1. */
-	if ((cc & NVME_CC_ENABLE) && !(csts & NVME_CSTS_RDY))
+	/*
+	 * EN may only be cleared once RDY has followed it to 1, unless the
+	 * controller failed (CFS): then RDY will not come.
+	 */
+	if ((cc & NVME_CC_ENABLE) && !(csts & (NVME_CSTS_RDY | NVME_CSTS_CFS)))
 		mqnvme_wait_ready(ctrl, NVME_CSTS_RDY, NVME_CSTS_RDY, tmo,
 				  "wait for pending enable", false);
 	ctrl->ctrl_config = cc & ~(NVME_CC_ENABLE | NVME_CC_SHN_MASK);
@@ -256,25 +272,31 @@ void mqnvme_ctrl_fail(struct mqnvme_ctrl *ctrl, const char *why)
 	queue_work(system_unbound_wq, &ctrl->dead_work);
 }
 
-/**
- * mqnvme_ctrl_disable - stop the controller and fail what is outstanding
- * @ctrl: the controller
- * @shutdown: use a normal shutdown (CC.SHN) rather than CC.EN = 0
- *
- * Deletes the I/O queues when the controller still works, disables or
- * shuts it down, releases the interrupt vectors, completes what the
- * controller finished and cancels the rest. Safe to call more than once.
+/*
+ * Whether admin commands are pointless: the function is gone, failed
+ * (CFS) or not ready. Deleting queues is then skipped.
  */
-void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown)
+static bool mqnvme_ctrl_is_dead(struct mqnvme_ctrl *ctrl)
+{
+	u32 csts;
+
+	if (ctrl->hw_failed || !ctrl->bar || !pci_device_is_present(ctrl->pdev))
+		return true;
+	csts = mqnvme_csts(ctrl);
+	return csts == ~0U || (csts & NVME_CSTS_CFS) || !(csts & NVME_CSTS_RDY);
+}
+
+static void __mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown,
+				  bool for_reset)
 {
 	bool dead;
 	int i;
 
 	mutex_lock(&ctrl->shutdown_lock);
-	dead = ctrl->hw_failed || !ctrl->bar || mqnvme_csts(ctrl) == ~0U ||
-	       !pci_device_is_present(ctrl->pdev);
+	dead = mqnvme_ctrl_is_dead(ctrl);
 
-	if (ctrl->tagset_allocated)
+	/* A reset has stopped every disk's queue already. */
+	if (ctrl->tagset_allocated && !for_reset)
 		blk_mq_quiesce_tagset(&ctrl->tagset);
 	if (!dead && ctrl->queues && READ_ONCE(ctrl->queues[0].enabled)) {
 		for (i = ctrl->online_queues; i >= 1; i--) {
@@ -300,14 +322,29 @@ void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown)
 			mqnvme_queue_free_irq(&ctrl->queues[i]);
 		mqnvme_reap_all(ctrl);
 	}
+	/* While resetting, cancelled file system I/O is requeued. */
 	mqnvme_cancel_all(ctrl);
 	mqnvme_irq_release(ctrl);
 
 	if (ctrl->admin_q)
 		blk_mq_unquiesce_queue(ctrl->admin_q);
-	if (ctrl->tagset_allocated)
+	if (ctrl->tagset_allocated && !for_reset)
 		blk_mq_unquiesce_tagset(&ctrl->tagset);
 	mutex_unlock(&ctrl->shutdown_lock);
+}
+
+/**
+ * mqnvme_ctrl_disable - stop the controller and fail what is outstanding
+ * @ctrl: the controller
+ * @shutdown: use a normal shutdown (CC.SHN) rather than CC.EN = 0
+ *
+ * Deletes the I/O queues when the controller still works, disables or
+ * shuts it down, releases the interrupt vectors, completes what the
+ * controller finished and cancels the rest. Safe to call more than once.
+ */
+void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown)
+{
+	__mqnvme_ctrl_disable(ctrl, shutdown, false);
 }
 
 static int mqnvme_alloc_pools(struct mqnvme_ctrl *ctrl)
@@ -482,6 +519,8 @@ static void mqnvme_setup_dbbuf(struct mqnvme_ctrl *ctrl)
 
 	if (!(ctrl->oacs & NVME_CTRL_OACS_DBBUF_SUPP))
 		return;
+	/* After a reset: fresh zeroed buffers, the queue count may differ. */
+	mqnvme_free_dbbuf(ctrl);
 	ctrl->dbbuf_size = mqnvme_db_bar_size(ctrl->nr_io_queues + 1, stride) -
 			   NVME_REG_DBS;
 	ctrl->dbbuf_dbs = dma_alloc_coherent(ctrl->dev, ctrl->dbbuf_size,
@@ -531,6 +570,50 @@ static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
 	return ret;
 }
 
+/*
+ * Everything after the admin queue: the I/O queue count, their vectors and
+ * rings, shadow doorbells and interrupt coalescing. Run at probe and again
+ * by every reset; the tag set is allocated the first time only.
+ */
+static int mqnvme_ctrl_start_io(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int want, granted, nr_default, nr_poll;
+	int ret;
+
+	want = num_possible_cpus() + mqnvme_poll_queues;
+	granted = want;
+	ret = mqnvme_set_queue_count(ctrl, &granted);
+	if (ret || (mqnvme_inject & MQNVME_INJECT_NO_QUEUES)) {
+		dev_err(ctrl->dev, "controller refused: it granted no I/O queue (Set Features Number of Queues: %d)\n",
+			ret);
+		return -ENODEV;
+	}
+
+	nr_default = mqnvme_split_queues(num_possible_cpus(), granted,
+					 mqnvme_poll_queues, &nr_poll);
+	ctrl->nr_poll_queues = nr_poll;
+	ctrl->nr_io_queues = nr_default + nr_poll;
+	ret = mqnvme_irq_setup_io(ctrl);
+	if (ret)
+		return ret;
+	ret = mqnvme_map_bar(ctrl, mqnvme_db_bar_size(ctrl->nr_io_queues + 1,
+						      ctrl->db_stride));
+	if (ret)
+		return ret;
+	/* The CPU map first: queues sharing a vector follow it. */
+	if (!ctrl->tagset_allocated) {
+		ret = mqnvme_alloc_tagset(ctrl);
+		if (ret)
+			return ret;
+	}
+	ret = mqnvme_create_io_queues(ctrl);
+	if (ret)
+		return ret;
+	mqnvme_setup_dbbuf(ctrl);
+	mqnvme_irq_coalesce(ctrl);
+	return 0;
+}
+
 /**
  * mqnvme_ctrl_init - bring a controller from reset to live
  * @ctrl: the controller, its PCI function enabled and BAR0 requested
@@ -543,7 +626,7 @@ static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
  */
 int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 {
-	unsigned int want, granted, nr_default, nr_poll, i;
+	unsigned int i;
 	int ret;
 
 	ret = mqnvme_map_bar(ctrl, NVME_REG_DBS + 4096);
@@ -600,37 +683,119 @@ int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 	if (ret)
 		return ret;
 
-	want = num_possible_cpus() + mqnvme_poll_queues;
-	granted = want;
-	ret = mqnvme_set_queue_count(ctrl, &granted);
-	if (ret || (mqnvme_inject & MQNVME_INJECT_NO_QUEUES)) {
-		dev_err(ctrl->dev, "controller refused: it granted no I/O queue (Set Features Number of Queues: %d)\n",
-			ret);
-		return -ENODEV;
-	}
-
-	nr_default = mqnvme_split_queues(num_possible_cpus(), granted,
-					 mqnvme_poll_queues, &nr_poll);
-	ctrl->nr_poll_queues = nr_poll;
-	ctrl->nr_io_queues = nr_default + nr_poll;
-	ret = mqnvme_irq_setup_io(ctrl);
+	ret = mqnvme_ctrl_start_io(ctrl);
 	if (ret)
 		return ret;
-	ret = mqnvme_map_bar(ctrl, mqnvme_db_bar_size(ctrl->nr_io_queues + 1,
-						      ctrl->db_stride));
-	if (ret)
-		return ret;
-	/* The CPU map first: queues sharing a vector follow it. */
-	ret = mqnvme_alloc_tagset(ctrl);
-	if (ret)
-		return ret;
-	ret = mqnvme_create_io_queues(ctrl);
-	if (ret)
-		return ret;
-	mqnvme_setup_dbbuf(ctrl);
-	mqnvme_irq_coalesce(ctrl);
 	mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE);
 	return 0;
+}
+
+/*
+ * The reset: stop every disk's queue (new I/O waits), disable the
+ * controller (I/O it had is cancelled and requeued), enable it again with
+ * the interrupt mode chosen at probe, recreate the queues (their number may
+ * change), then let the requeued and the held-back I/O run. A controller
+ * that does not come back is given up. Namespace scans may run meanwhile:
+ * a disk added during the reset starts stopped (mqnvme_stop_namespaces()).
+ */
+static void mqnvme_reset_work(struct work_struct *work)
+{
+	struct mqnvme_ctrl *ctrl = container_of(work, struct mqnvme_ctrl,
+						reset_work);
+	unsigned int old_nr;
+	int ret;
+
+	if (READ_ONCE(ctrl->state) != MQNVME_CTRL_RESETTING)
+		return;
+	dev_info(ctrl->dev, "resetting the controller\n");
+	mqnvme_stop_namespaces(ctrl);
+	__mqnvme_ctrl_disable(ctrl, false, true);
+	old_nr = ctrl->nr_io_queues;
+
+	ret = -ENODEV;
+	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_CONNECTING))
+		goto out_fail;		/* removal started */
+	ctrl->hw_failed = false;
+	/* Recovery: a function whose bus mastering was lost gets it back. */
+	pci_set_master(ctrl->pdev);
+	ret = mqnvme_irq_setup_admin(ctrl);
+	if (!ret)
+		ret = mqnvme_ctrl_start_io(ctrl);
+	if (ret)
+		goto out_fail;
+
+	/* What was requeued or held back runs now, on the new queues. */
+	mqnvme_resume_namespaces(ctrl, ctrl->nr_io_queues != old_nr);
+	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE))
+		return;
+	WRITE_ONCE(ctrl->resets, ctrl->resets + 1);
+	dev_info(ctrl->dev, "reset done, %u I/O queues\n", ctrl->nr_io_queues);
+	/* Namespaces may have changed while the controller was away. */
+	mqnvme_rescan(ctrl);
+	return;
+
+out_fail:
+	if (mqnvme_change_state(ctrl, MQNVME_CTRL_DEAD))
+		dev_err(ctrl->dev, "reset failed (%d): disabling the controller, its namespaces fail all I/O\n",
+			ret);
+	ctrl->hw_failed = true;
+	mqnvme_ctrl_disable(ctrl, false);
+	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_DEAD)
+		mqnvme_mark_namespaces_dead(ctrl);
+	mqnvme_resume_namespaces(ctrl, false);
+}
+
+/**
+ * mqnvme_reset_ctrl - schedule a reset of a live controller
+ * @ctrl: the controller
+ *
+ * Return: 0, or -EBUSY when it is not live (resetting, bringing up, going
+ * away or dead).
+ */
+int mqnvme_reset_ctrl(struct mqnvme_ctrl *ctrl)
+{
+	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_RESETTING))
+		return -EBUSY;
+	if (!queue_work(system_unbound_wq, &ctrl->reset_work))
+		return -EBUSY;
+	return 0;
+}
+
+/**
+ * mqnvme_subsystem_reset - NVM Subsystem Reset, then a controller reset
+ * @ctrl: the controller
+ *
+ * Return: as mqnvme_reset_ctrl_sync(), or -ENOTTY when the controller does
+ * not support NVM Subsystem Resets (CAP.NSSRS).
+ */
+int mqnvme_subsystem_reset(struct mqnvme_ctrl *ctrl)
+{
+	if (!NVME_CAP_NSSRC(ctrl->cap))
+		return -ENOTTY;
+	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_RESETTING))
+		return -EBUSY;
+	dev_warn(ctrl->dev, "NVM subsystem reset\n");
+	writel(NVME_SUBSYS_RESET, ctrl->bar + NVME_REG_NSSR);
+	queue_work(system_unbound_wq, &ctrl->reset_work);
+	flush_work(&ctrl->reset_work);
+	return READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE ? 0 : -ENETRESET;
+}
+
+/**
+ * mqnvme_reset_ctrl_sync - reset a live controller and wait for the result
+ * @ctrl: the controller
+ *
+ * Return: 0 when it is live again, -EBUSY when it was not live, or
+ * -ENETRESET when the reset failed.
+ */
+int mqnvme_reset_ctrl_sync(struct mqnvme_ctrl *ctrl)
+{
+	int ret = mqnvme_reset_ctrl(ctrl);
+
+	if (ret)
+		return ret;
+	flush_work(&ctrl->reset_work);
+	return READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE ? 0 : -ENETRESET;
 }
 
 /**
@@ -674,5 +839,6 @@ void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl)
 	init_rwsem(&ctrl->ioctl_rwsem);
 	INIT_LIST_HEAD(&ctrl->namespaces);
 	INIT_WORK(&ctrl->dead_work, mqnvme_dead_work);
+	INIT_WORK(&ctrl->reset_work, mqnvme_reset_work);
 	ctrl->state = MQNVME_CTRL_NEW;
 }

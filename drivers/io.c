@@ -273,6 +273,11 @@ static blk_status_t mqnvme_prep_rq(struct mqnvme_queue *q, struct request *req)
 	struct mqnvme_iod *iod = mqnvme_req_iod(req);
 	blk_status_t ret;
 
+	/* A fresh request, not one requeued after a reset. */
+	if (!(req->rq_flags & RQF_DONTPREP)) {
+		iod->retries = 0;
+		req->rq_flags |= RQF_DONTPREP;
+	}
 	iod->status = 0;
 	iod->use_sgl = false;
 	iod->dma_len = 0;
@@ -365,11 +370,36 @@ static void mqnvme_log_error(struct request *req)
 			   iod->status & NVME_STATUS_DNR ? " (DNR)" : "");
 }
 
+/*
+ * File system I/O that a controller reset took away (cancelled by the host,
+ * or aborted by the controller with its queue) goes back to blk-mq and runs
+ * again once the queues exist: a reset loses nothing and fails nothing.
+ * Passthrough commands return the status to their caller instead.
+ */
+static bool mqnvme_should_retry(struct request *req, struct mqnvme_iod *iod)
+{
+	u16 sc = iod->status & NVME_SCT_SC_MASK;
+
+	if (blk_rq_is_passthrough(req) || (iod->status & NVME_STATUS_DNR) ||
+	    blk_noretry_request(req) || iod->retries >= MQNVME_MAX_RETRIES)
+		return false;
+	return sc == NVME_SC_HOST_ABORTED_CMD || sc == NVME_SC_ABORT_QUEUE ||
+	       sc == NVME_SC_ABORT_REQ;
+}
+
 static void mqnvme_complete_rq(struct request *req)
 {
 	struct mqnvme_iod *iod = mqnvme_req_iod(req);
 
 	mqnvme_unmap_data(req);
+	if (unlikely(iod->status) && mqnvme_should_retry(req, iod)) {
+		struct mqnvme_ctrl *ctrl = req->q->tag_set->driver_data;
+
+		atomic_inc(&ctrl->requeued);
+		iod->retries++;
+		blk_mq_requeue_request(req, true);
+		return;
+	}
 	if (unlikely(iod->status) && !blk_rq_is_passthrough(req))
 		mqnvme_log_error(req);
 	blk_mq_end_request(req, mqnvme_status_to_blk(iod->status));
@@ -433,26 +463,35 @@ void mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
 static bool mqnvme_cancel_request(struct request *req, void *data)
 {
 	struct mqnvme_iod *iod = mqnvme_req_iod(req);
+	bool resetting = *(bool *)data;
 
 	if (blk_mq_request_completed(req))
 		return true;
-	iod->status = NVME_SC_HOST_ABORTED_CMD | NVME_STATUS_DNR;
+	iod->status = NVME_SC_HOST_ABORTED_CMD;
+	if (!resetting)
+		iod->status |= NVME_STATUS_DNR;
 	blk_mq_complete_request(req);
 	return true;
 }
 
 /**
- * mqnvme_cancel_all - fail every started request of the controller
+ * mqnvme_cancel_all - cancel every started request of the controller
  * @ctrl: a controller whose hardware no longer processes commands
+ *
+ * During a reset file system I/O is requeued (mqnvme_should_retry());
+ * otherwise, and for passthrough commands, the requests fail with a host
+ * aborted status.
  */
 void mqnvme_cancel_all(struct mqnvme_ctrl *ctrl)
 {
+	bool resetting = READ_ONCE(ctrl->state) == MQNVME_CTRL_RESETTING;
+
 	if (ctrl->tagset_allocated)
 		blk_mq_tagset_busy_iter(&ctrl->tagset, mqnvme_cancel_request,
-					NULL);
+					&resetting);
 	if (ctrl->admin_q)
 		blk_mq_tagset_busy_iter(&ctrl->admin_tagset,
-					mqnvme_cancel_request, NULL);
+					mqnvme_cancel_request, &resetting);
 	if (ctrl->tagset_allocated)
 		blk_mq_tagset_wait_completed_request(&ctrl->tagset);
 	if (ctrl->admin_q)
@@ -489,8 +528,21 @@ static enum blk_eh_timer_return mqnvme_timeout(struct request *req)
 
 	switch (READ_ONCE(ctrl->state)) {
 	case MQNVME_CTRL_LIVE:
-		mqnvme_ctrl_fail(ctrl, "command timeout");
+		/* A function that is gone will not come back with a reset. */
+		if (!pci_device_is_present(ctrl->pdev)) {
+			mqnvme_ctrl_fail(ctrl, "command timeout, device gone");
+			return BLK_EH_RESET_TIMER;
+		}
+		dev_warn(ctrl->dev, "command timeout: resetting the controller\n");
+		/* The reset cancels this request (file system I/O is retried). */
+		mqnvme_reset_ctrl(ctrl);
 		return BLK_EH_RESET_TIMER;
+	case MQNVME_CTRL_RESETTING:
+		/* I/O: the reset cancels it. Admin: the reset waits for it. */
+		if (q->qid)
+			return BLK_EH_RESET_TIMER;
+		mqnvme_ctrl_stop_hw(ctrl);
+		return BLK_EH_DONE;
 	case MQNVME_CTRL_DEAD:
 		/* dead_work disables the controller and cancels this. */
 		return BLK_EH_RESET_TIMER;

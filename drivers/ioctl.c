@@ -538,11 +538,17 @@ static int mqnvme_ctrl_io_cmd(struct mqnvme_ctrl *ctrl, void __user *argp,
 
 /*
  * Every ioctl holds ioctl_rwsem for reading: remove() takes it for writing
- * once, after which the state says the controller is going away.
+ * once, after which the state says the controller is going away. An ioctl
+ * on a controller being reset waits for the reset and then runs.
  */
 static bool mqnvme_ioctl_enter(struct mqnvme_ctrl *ctrl)
 {
+	enum mqnvme_ctrl_state state;
+
 	down_read(&ctrl->ioctl_rwsem);
+	state = READ_ONCE(ctrl->state);
+	if (state == MQNVME_CTRL_RESETTING || state == MQNVME_CTRL_CONNECTING)
+		flush_work(&ctrl->reset_work);
 	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE)
 		return true;
 	up_read(&ctrl->ioctl_rwsem);
@@ -571,11 +577,15 @@ static long mqnvme_ctrl_ioctl(struct mqnvme_ctrl *ctrl, unsigned int cmd,
 			return -EACCES;
 		return mqnvme_rescan(ctrl);
 	case NVME_IOCTL_RESET:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
+		dev_warn(ctrl->dev, "%s: resetting the controller\n",
+			 current->comm);
+		return mqnvme_reset_ctrl_sync(ctrl);
 	case NVME_IOCTL_SUBSYS_RESET:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EACCES;
-		/* Controller resets come with the reset work (issue 4). */
-		return -EOPNOTSUPP;
+		return mqnvme_subsystem_reset(ctrl);
 	default:
 		return -ENOTTY;
 	}

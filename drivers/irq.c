@@ -135,8 +135,9 @@ out_release:
  * mqnvme_irq_setup_admin - walk the interrupt ladder and enable the controller
  * @ctrl: the controller, its admin queue allocated, no command outstanding
  *
- * Starts at the rung the irq_mode parameter names (auto: MSI-X) and steps
- * down until one allocates and delivers; polling always works.
+ * Starts at the rung the irq_mode parameter names (auto: MSI-X), or after a
+ * reset at the rung probe chose, and steps down until one allocates and
+ * delivers; polling always works.
  *
  * Return: 0, or -ENODEV when the controller failed meanwhile.
  */
@@ -148,6 +149,8 @@ int mqnvme_irq_setup_admin(struct mqnvme_ctrl *ctrl)
 
 	if (mode == MQNVME_IRQ_AUTO)
 		mode = MQNVME_IRQ_MSIX;
+	if (ctrl->irq_mode_chosen)
+		mode = ctrl->irq_mode;
 	for (;; mode++) {
 		ret = mqnvme_irq_try(ctrl, mode, &why);
 		if (!ret)
@@ -159,6 +162,7 @@ int mqnvme_irq_setup_admin(struct mqnvme_ctrl *ctrl)
 			 mqnvme_irq_rung_name(mode + 1));
 	}
 	ctrl->irq_mode = mode;
+	ctrl->irq_mode_chosen = true;
 	return 0;
 }
 
@@ -234,7 +238,8 @@ u16 mqnvme_irq_queue_vector(struct mqnvme_ctrl *ctrl, unsigned int qid)
  * @ctrl: the controller, live or being brought up
  *
  * Set Features Interrupt Coalescing (08h) with the irq_coalesce_time and
- * irq_coalesce_thr parameters, when either is set. A controller that
+ * irq_coalesce_thr parameters, when either is set, at probe and after every
+ * reset. A controller that
  * refuses keeps working without; the log says so once.
  */
 void mqnvme_irq_coalesce(struct mqnvme_ctrl *ctrl)
@@ -252,6 +257,10 @@ void mqnvme_irq_coalesce(struct mqnvme_ctrl *ctrl)
 	/* TIME in 15:8, THR in 7:0 (zero-based). */
 	ret = mqnvme_set_features(ctrl, NVME_FEAT_IRQ_COALESCE,
 				  time << 8 | (thr ? thr - 1 : 0), NULL);
+	/* Applied again after every reset, said once. */
+	if (ctrl->coalesce_reported)
+		return;
+	ctrl->coalesce_reported = true;
 	if (ret > 0)
 		dev_warn(ctrl->dev, "interrupt coalescing (time %u x 100 us, threshold %u) refused by the controller (status 0x%x), running without\n",
 			 time, thr, ret);

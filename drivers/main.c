@@ -94,8 +94,8 @@ MODULE_PARM_DESC(max_segments, "scatter/gather segments per request [2..256, def
 unsigned int mqnvme_inject;
 static const struct mqnvme_uint_param mqnvme_inject_range = {
 	&mqnvme_inject, 0, MQNVME_INJECT_ALL };
-module_param_cb(inject, &mqnvme_param_ops, (void *)&mqnvme_inject_range, 0444);
-MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queue granted, 8 enable timeout, 16 MSI-X interrupts never arrive [0..31, default 0]");
+module_param_cb(inject, &mqnvme_param_ops, (void *)&mqnvme_inject_range, 0644);
+MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queue granted, 8 enable timeout, 16 MSI-X interrupts never arrive; writable, so that a later reset meets the fault [0..31, default 0]");
 
 unsigned int mqnvme_poll_queues;
 static const struct mqnvme_uint_param mqnvme_poll_queues_range = {

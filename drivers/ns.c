@@ -169,6 +169,35 @@ static void mqnvme_ns_log_format(struct mqnvme_ns *ns,
 			 info->unusable);
 }
 
+/* Hold the disk's I/O for a reset. Under namespaces_lock. */
+static void mqnvme_stop_ns(struct mqnvme_ns *ns)
+{
+	blk_freeze_queue_start(ns->disk->queue);
+	blk_mq_quiesce_queue_nowait(ns->disk->queue);
+	ns->stopped = true;
+}
+
+/* Undo mqnvme_stop_ns() without waiting. Under namespaces_lock. */
+static void mqnvme_start_ns(struct mqnvme_ns *ns)
+{
+	if (!ns->stopped)
+		return;
+	blk_mq_unquiesce_queue(ns->disk->queue);
+	blk_mq_unfreeze_queue(ns->disk->queue);
+	ns->stopped = false;
+}
+
+/* Off the controller's list; a disk a reset holds is let go first. */
+static void mqnvme_unlist_ns(struct mqnvme_ns *ns)
+{
+	struct mqnvme_ctrl *ctrl = ns->ctrl;
+
+	mutex_lock(&ctrl->namespaces_lock);
+	mqnvme_start_ns(ns);
+	list_del(&ns->list);
+	mutex_unlock(&ctrl->namespaces_lock);
+}
+
 static int mqnvme_add_ns(struct mqnvme_ctrl *ctrl, u32 nsid,
 			 struct mqnvme_ns *ids, struct mqnvme_ns_info *info)
 {
@@ -213,19 +242,24 @@ static int mqnvme_add_ns(struct mqnvme_ctrl *ctrl, u32 nsid,
 	set_capacity(disk, info->capacity << (ns->lba_shift - SECTOR_SHIFT));
 	ns->disk = disk;
 
+	/* On the list first: a reset under way must stop this disk too. */
+	mutex_lock(&ctrl->namespaces_lock);
+	list_add_tail(&ns->list, &ctrl->namespaces);
+	if (ctrl->io_stopped)
+		mqnvme_stop_ns(ns);
+	mutex_unlock(&ctrl->namespaces_lock);
+
 	/* The disk keeps the controller; free_disk drops it. */
 	get_device(&ctrl->class_dev);
 	ret = device_add_disk(ctrl->dev, disk, mqnvme_ns_groups);
 	if (ret) {
+		mqnvme_unlist_ns(ns);
 		/* free_disk only runs for disks that were added. */
 		put_device(&ctrl->class_dev);
 		put_disk(disk);
 		ida_free(&mqnvme_minor_ida, minor);
 		goto out_free_ns;
 	}
-	mutex_lock(&ctrl->namespaces_lock);
-	list_add_tail(&ns->list, &ctrl->namespaces);
-	mutex_unlock(&ctrl->namespaces_lock);
 	return 0;
 
 out_free_ns:
@@ -248,11 +282,7 @@ static void mqnvme_destroy_ns(struct mqnvme_ns *ns, bool gone)
 
 static void mqnvme_remove_ns(struct mqnvme_ns *ns)
 {
-	struct mqnvme_ctrl *ctrl = ns->ctrl;
-
-	mutex_lock(&ctrl->namespaces_lock);
-	list_del(&ns->list);
-	mutex_unlock(&ctrl->namespaces_lock);
+	mqnvme_unlist_ns(ns);
 	mqnvme_destroy_ns(ns, true);
 }
 
@@ -319,6 +349,10 @@ static int mqnvme_scan_ns(struct mqnvme_ctrl *ctrl, u32 nsid)
 	if (ret) {
 		dev_err(ctrl->dev, "Identify Namespace %u failed (%d)\n", nsid,
 			ret);
+		/* Listed as active: an error is no reason to drop its disk. */
+		ns = mqnvme_find_ns(ctrl, nsid);
+		if (ns)
+			ns->scan_gen = ctrl->scan_gen;
 		ret = ret < 0 ? ret : -EIO;
 		goto out;
 	}
@@ -413,9 +447,12 @@ int mqnvme_rescan(struct mqnvme_ctrl *ctrl)
 	}
 
 	mutex_lock(&ctrl->namespaces_lock);
-	list_for_each_entry_safe(ns, next, &ctrl->namespaces, list)
-		if (ns->scan_gen != ctrl->scan_gen)
+	list_for_each_entry_safe(ns, next, &ctrl->namespaces, list) {
+		if (ns->scan_gen != ctrl->scan_gen) {
+			mqnvme_start_ns(ns);
 			list_move_tail(&ns->list, &gone);
+		}
+	}
 	mutex_unlock(&ctrl->namespaces_lock);
 	list_for_each_entry_safe(ns, next, &gone, list) {
 		list_del(&ns->list);
@@ -439,6 +476,8 @@ void mqnvme_remove_namespaces(struct mqnvme_ctrl *ctrl)
 
 	mutex_lock(&ctrl->scan_lock);
 	mutex_lock(&ctrl->namespaces_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, list)
+		mqnvme_start_ns(ns);
 	list_splice_init(&ctrl->namespaces, &list);
 	mutex_unlock(&ctrl->namespaces_lock);
 
@@ -527,4 +566,54 @@ struct mqnvme_ns *mqnvme_get_single_ns(struct mqnvme_ctrl *ctrl, int *err)
 void mqnvme_put_ns(struct mqnvme_ns *ns)
 {
 	put_device(disk_to_dev(ns->disk));
+}
+
+/**
+ * mqnvme_stop_namespaces - hold every disk's I/O for a reset
+ * @ctrl: the controller
+ *
+ * Each queue is frozen (new requests wait to enter) and quiesced (nothing
+ * is dispatched, requeued requests stay put); disks added meanwhile start
+ * out the same, until mqnvme_resume_namespaces().
+ */
+void mqnvme_stop_namespaces(struct mqnvme_ctrl *ctrl)
+{
+	struct mqnvme_ns *ns;
+
+	mutex_lock(&ctrl->namespaces_lock);
+	ctrl->io_stopped = true;
+	list_for_each_entry(ns, &ctrl->namespaces, list)
+		mqnvme_stop_ns(ns);
+	mutex_unlock(&ctrl->namespaces_lock);
+	blk_mq_wait_quiesce_done(&ctrl->tagset);
+}
+
+/**
+ * mqnvme_resume_namespaces - let the I/O held by a reset run
+ * @ctrl: the controller, its queues recreated (or given up)
+ * @update_queues: the number of I/O queues changed
+ *
+ * Dispatches what waited, lets it drain, tells blk-mq the new number of
+ * hardware queues, then lets new requests in.
+ */
+void mqnvme_resume_namespaces(struct mqnvme_ctrl *ctrl, bool update_queues)
+{
+	struct mqnvme_ns *ns;
+
+	mutex_lock(&ctrl->namespaces_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, list)
+		if (ns->stopped)
+			blk_mq_unquiesce_queue(ns->disk->queue);
+	list_for_each_entry(ns, &ctrl->namespaces, list)
+		if (ns->stopped)
+			blk_mq_freeze_queue_wait(ns->disk->queue);
+	if (update_queues)
+		blk_mq_update_nr_hw_queues(&ctrl->tagset, ctrl->nr_io_queues);
+	list_for_each_entry(ns, &ctrl->namespaces, list) {
+		if (ns->stopped)
+			blk_mq_unfreeze_queue(ns->disk->queue);
+		ns->stopped = false;
+	}
+	ctrl->io_stopped = false;
+	mutex_unlock(&ctrl->namespaces_lock);
 }

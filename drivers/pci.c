@@ -129,6 +129,7 @@ static void mqnvme_remove(struct pci_dev *pdev)
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
 	up_write(&ctrl->ioctl_rwsem);
 	mqnvme_sysfs_remove_ctrl(ctrl);
+	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->dead_work);
 	if (!pci_device_is_present(pdev)) {
 		ctrl->hw_failed = true;
@@ -149,6 +150,7 @@ static void mqnvme_shutdown(struct pci_dev *pdev)
 	 * handing the controller to dead_work, which would wait for us.
 	 */
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
+	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->dead_work);
 	mqnvme_ctrl_disable(ctrl, true);
 }

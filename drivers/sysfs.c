@@ -114,6 +114,16 @@ static ssize_t rescan_controller_store(struct device *dev,
 }
 static DEVICE_ATTR_WO(rescan_controller);
 
+static ssize_t reset_controller_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t count)
+{
+	int ret = mqnvme_reset_ctrl_sync(mqnvme_dev_to_ctrl(dev));
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(reset_controller);
+
 static struct attribute *mqnvme_ctrl_attrs[] = {
 	&dev_attr_interrupts.attr,
 	&dev_attr_model.attr,
@@ -126,6 +136,7 @@ static struct attribute *mqnvme_ctrl_attrs[] = {
 	&dev_attr_sqsize.attr,
 	&dev_attr_numa_node.attr,
 	&dev_attr_rescan_controller.attr,
+	&dev_attr_reset_controller.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(mqnvme_ctrl);

@@ -26,6 +26,8 @@
 /* Admin queue: 32 entries, blk-mq depth 30 (one slot kept for the AER). */
 #define MQNVME_AQ_DEPTH		32
 #define MQNVME_AQ_BLK_MQ_DEPTH	(MQNVME_AQ_DEPTH - 2)
+/* Requeues of file system I/O that controller resets cancelled. */
+#define MQNVME_MAX_RETRIES	5
 /* Minors per namespace disk: the whole disk and 15 partitions. */
 #define MQNVME_MINORS		16
 
@@ -58,6 +60,7 @@ enum mqnvme_ctrl_state {
 	MQNVME_CTRL_NEW,
 	MQNVME_CTRL_CONNECTING,
 	MQNVME_CTRL_LIVE,
+	MQNVME_CTRL_RESETTING,
 	MQNVME_CTRL_DELETING,
 	MQNVME_CTRL_DEAD,
 };
@@ -138,6 +141,7 @@ struct mqnvme_queue {
  * @status: NVMe status of the completion (phase bit removed)
  * @result: completion dword 0/1
  * @genctr: generation counter, bumped on every (re)issue
+ * @retries: times the request was requeued after a reset cancelled it
  * @use_sgl: @lists describe an SGL rather than PRPs
  * @dma_len: non-zero when a single bio_vec was mapped directly
  * @first_dma: bus address of that single mapping, or of the DSM ranges
@@ -149,6 +153,7 @@ struct mqnvme_iod {
 	struct nvme_command cmd;
 	u16 status;
 	u8 genctr;
+	u8 retries;
 	bool use_sgl;
 	union nvme_result result;
 	unsigned int dma_len;
@@ -169,6 +174,7 @@ struct mqnvme_iod {
  * @ext: the metadata is interleaved with the data (extended LBAs)
  * @pi_size: bytes of protection information in the metadata, 0 without PI
  * @scan_gen: the namespace scan that last found it active
+ * @stopped: its queue is frozen and quiesced by a reset
  * @eui64: IEEE Extended Unique Identifier, zero when the namespace has none
  * @nguid: Namespace Globally Unique Identifier, zero when none
  * @uuid: Namespace UUID, null when none
@@ -183,6 +189,7 @@ struct mqnvme_ns {
 	bool ext;
 	u8 pi_size;
 	unsigned int scan_gen;
+	bool stopped;
 	u8 eui64[8];
 	u8 nguid[16];
 	uuid_t uuid;
@@ -214,6 +221,8 @@ struct mqnvme_ctrl {
 	unsigned int online_queues;
 	unsigned int nr_vectors;
 	enum mqnvme_irq_mode irq_mode;	/* the rung in use */
+	bool irq_mode_chosen;		/* resets keep @irq_mode */
+	bool coalesce_reported;		/* its outcome is logged once */
 
 	struct blk_mq_tag_set admin_tagset;
 	struct request_queue *admin_q;
@@ -231,11 +240,15 @@ struct mqnvme_ctrl {
 	struct dma_pool *prp_small_pool;
 	mempool_t *iod_mempool;
 
-	struct mutex namespaces_lock;	/* protects @namespaces */
+	struct mutex namespaces_lock;	/* protects @namespaces, @io_stopped */
 	struct list_head namespaces;
+	bool io_stopped;		/* a reset holds the disks' I/O */
 
 	struct mutex shutdown_lock;	/* serialises disabling */
 	struct work_struct dead_work;
+	struct work_struct reset_work;
+	u32 resets;			/* resets done (debugfs) */
+	atomic_t requeued;		/* requests requeued by resets (debugfs) */
 	bool hw_failed;
 	bool hw_enabled;
 	struct dentry *debugfs_dir;
@@ -292,6 +305,9 @@ void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown);
 void mqnvme_ctrl_free(struct mqnvme_ctrl *ctrl);
 void mqnvme_ctrl_fail(struct mqnvme_ctrl *ctrl, const char *why);
 void mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl);
+int mqnvme_reset_ctrl(struct mqnvme_ctrl *ctrl);
+int mqnvme_reset_ctrl_sync(struct mqnvme_ctrl *ctrl);
+int mqnvme_subsystem_reset(struct mqnvme_ctrl *ctrl);
 
 /* queue.c: rings, doorbells, interrupts, completions */
 int mqnvme_queue_alloc(struct mqnvme_ctrl *ctrl, unsigned int qid, u32 depth);
@@ -339,6 +355,8 @@ int mqnvme_rescan(struct mqnvme_ctrl *ctrl);
 void mqnvme_remove_namespaces(struct mqnvme_ctrl *ctrl);
 void mqnvme_mark_namespaces_dead(struct mqnvme_ctrl *ctrl);
 void mqnvme_freeze_namespaces(struct mqnvme_ctrl *ctrl);
+void mqnvme_stop_namespaces(struct mqnvme_ctrl *ctrl);
+void mqnvme_resume_namespaces(struct mqnvme_ctrl *ctrl, bool update_queues);
 void mqnvme_unfreeze_namespaces(struct mqnvme_ctrl *ctrl);
 struct mqnvme_ns *mqnvme_get_single_ns(struct mqnvme_ctrl *ctrl, int *err);
 void mqnvme_put_ns(struct mqnvme_ns *ns);

@@ -1,7 +1,7 @@
 # Interrupt coalescing: with irq_coalesce_time/thr the driver sends Set
-# Features 08h with those values at probe (QEMU's trace shows the command),
-# QEMU refuses it (Feature Not Changeable): one clear log line, and the
-# controller keeps working. Without the parameters no such command is sent.
+# Features 08h with those values at probe and again after a reset (QEMU's
+# trace shows the command). QEMU refuses it (Feature Not Changeable): one
+# clear log line, and the controller keeps working. Without the parameters no such command is sent.
 # Stock kernel only: one Set Features and its error path, nothing the debug
 # kernel's checkers add to what irq-modes runs there.
 # kernels: stock
@@ -34,6 +34,12 @@ assert_eq "$(dmesg_since_mark | grep -c 'interrupt coalescing (time 2 x 100 us, 
 	"log lines for the refused coalescing"
 assert_irq_mode 0 msix 3 2 0
 fio_verify_per_cpu "$(mq_disk 0 1)" $((16 / MQ_SCALE)) randwrite 4k-64k
+# A reset applies it again, with the same value, and says nothing new.
+echo 1 >/sys/class/mqnvme/mqnvme0/reset_controller || fail "reset"
+assert_eq "$(grep -cE 'pci_nvme_setfeat .*fid 0x8 save 0x0 cdw11 0x207$' "$trace")" 2 \
+	"coalescing commands after a reset"
+assert_eq "$(dmesg_since_mark | grep -c 'interrupt coalescing')" 1 "coalescing log lines after a reset"
+assert_irq_mode 0 msix 3 2 0
 # Bad values are refused at load.
 mq_unload
 insmod "$mqmod/mqnvme.ko" irq_coalesce_time=256 2>/dev/null && fail "irq_coalesce_time=256 accepted"

@@ -27,7 +27,11 @@ assert_eq "$(cat /sys/block/mqnvme0n1/queue/write_cache)" "write back" "volatile
 assert_eq "$(cat /sys/block/mqnvme0n1/queue/fua)" 1 "FUA"
 assert_ge "$(cat /sys/block/mqnvme0n1/queue/discard_max_hw_bytes)" 1 "discard support"
 # Our own block major, not BLOCK_EXT_MAJOR (259).
-major=$(awk '$2 == "mqnvme" {print $1}' /proc/devices)
+# (The char device /dev/mqnvme<C> has a major of its own too.)
+major=$(awk '/^Block devices:/ {b = 1} b && $2 == "mqnvme" {print $1}' /proc/devices)
+cmajor=$(awk '/^Character devices:/ {c = 1} /^Block devices:/ {c = 0} c && $2 == "mqnvme" {print $1}' /proc/devices)
+[[ -n $cmajor ]] || fail "no char device major"
+assert_eq "$(stat -c %t /dev/mqnvme0)" "$(printf %x "$cmajor")" "char device major"
 [[ -n $major && $major != 259 ]] || fail "block major $major"
 assert_eq "$(stat -c %t /dev/mqnvme0n1)" "$(printf %x "$major")" "device major"
 # One vector per queue in /proc/interrupts, named after the queue.

@@ -1,0 +1,74 @@
+# Controller resets with I/O in flight: fio writes and verifies on two
+# namespaces while the controller is reset 20 times, alternately through
+# sysfs reset_controller and nvme-cli's reset (NVME_IOCTL_RESET). I/O issued
+# during a reset waits and is carried out; nothing fails, nothing is lost;
+# the interrupt mode chosen at probe is kept. Then the same in polling mode.
+# An ioctl on a resetting controller waits for the reset and runs.
+# smp: 2
+# timeout: 600
+# disk: d1 128M
+# disk: d2 128M
+# qemu: -drive file=@d1@,if=none,id=d1,format=raw -drive file=@d2@,if=none,id=d2,format=raw -device nvme,serial=mqrst,id=c1 -device nvme-ns,drive=d1,bus=c1,nsid=1 -device nvme-ns,drive=d2,bus=c1,nsid=2
+
+storm() { # RESETS SECONDS
+	local n=$1 secs=$2 i resets0 requeued0
+	resets0=$(cat /sys/kernel/debug/mqnvme/mqnvme0/resets)
+	requeued0=$(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued)
+	dmesg_mark
+	fio --eta=never --output-format=json --output=/tmp/storm.json \
+		--ioengine=libaio --direct=1 --iodepth=16 --time_based --runtime="$secs" \
+		--rw=randwrite --bsrange=4k-64k --verify=crc32c --verify_backlog=256 \
+		--verify_fatal=1 --size=48M \
+		--name=a --filename=/dev/mqnvme0n1 --name=b --filename=/dev/mqnvme0n2 &
+	local fio_pid=$!
+	sleep 2
+	for i in $(seq "$n"); do
+		if ((i % 2)); then
+			echo 1 >/sys/class/mqnvme/mqnvme0/reset_controller || fail "sysfs reset $i"
+		else
+			nvme reset /dev/mqnvme0 >/tmp/out 2>&1 || fail "nvme reset $i: $(cat /tmp/out)"
+		fi
+		assert_eq "$(cat /sys/class/mqnvme/mqnvme0/state)" live "state after reset $i"
+		sleep 0.3
+	done
+	wait $fio_pid
+	local rc=$?
+	python3 - /tmp/storm.json "$rc" <<'PY' || fail "fio across the resets"
+import json, sys
+text = open(sys.argv[1]).read()
+data = json.loads(text[text.index("{"):])
+ok = int(sys.argv[2]) == 0
+for job in data["jobs"]:
+    w = job["write"]["io_bytes"]
+    print(f"fio job {job['jobname']}: error={job['error']} write={w}")
+    ok = ok and job["error"] == 0 and w > 0
+sys.exit(0 if ok else 1)
+PY
+	assert_eq "$(dmesg_since_mark | grep -c 'reset done')" "$n" "resets done"
+	assert_eq "$(($(cat /sys/kernel/debug/mqnvme/mqnvme0/resets) - resets0))" "$n" "resets counted"
+	log "$(($(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued) - requeued0)) requests requeued across $n resets"
+	dmesg_since_mark | grep -E "failed|error" | grep mqnvme && fail "errors logged across the resets"
+	# Every block written before is still what it was.
+	fio_ok --name=check --ioengine=libaio --direct=1 --iodepth=16 --rw=randwrite \
+		--bsrange=4k-64k --verify=crc32c --size=16M --offset=64M \
+		--filename=/dev/mqnvme0n1
+}
+
+mq_load poll_queues=1
+assert_irq_mode 0 msix 3 2 1
+storm 20 $((20 * MQ_SCALE))
+assert_irq_mode 0 msix 3 2 1
+
+# An ioctl issued while the controller resets waits for it, then runs.
+echo 1 >/sys/class/mqnvme/mqnvme0/reset_controller &
+nvme id-ctrl /dev/mqnvme0 -b >/tmp/id1 || fail "id-ctrl during a reset"
+wait
+nvme id-ctrl /dev/mqnvme0 -b | cmp - /tmp/id1 || fail "identify during a reset"
+mq_unload
+
+mq_load irq_mode=poll
+assert_irq_mode 0 poll 0 2 0
+storm 5 $((10 * MQ_SCALE))
+assert_irq_mode 0 poll 0 2 0
+grep -q mqnvme /proc/interrupts && fail "interrupt lines in poll mode after resets"
+mq_unload

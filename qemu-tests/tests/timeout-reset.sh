@@ -1,0 +1,71 @@
+# Error recovery. A namespace whose commands take 5 s with io_timeout=2: the
+# timeout handler polls the CQ, then resets the controller; the read is not
+# lost: it completes with the right data, the controller is live again and
+# the second controller is unaffected. A controller that lost bus mastering
+# (its next command sets CSTS.CFS): the read in flight times out, the reset
+# restores bus mastering and the read completes. A reset that cannot enable
+# the controller again (inject=8 set at run time): the controller is given
+# up, its disk is dead (capacity 0, nothing read), the log says why, unload
+# is clean.
+# smp: 2
+# timeout: 500
+# disk: d2 64M
+# qemu: -blockdev driver=null-co,node-name=slow,size=67108864,latency-ns=5000000000,read-zeroes=on -device nvme,serial=mqslow,drive=slow -drive file=@d2@,if=none,id=d2,format=raw -device nvme,serial=mqfast,drive=d2
+
+mq_ctrl_of() { # SERIAL: the mqnvme instance of the controller with SERIAL
+	local c
+	for c in /sys/class/mqnvme/mqnvme*; do
+		[[ $(cat "$c/serial") == "$1"* ]] && echo "${c##*mqnvme}"
+	done
+}
+
+dmesg_mark
+mq_load io_timeout=2
+slow=$(mq_ctrl_of mqslow)
+fast=$(mq_ctrl_of mqfast)
+[[ -n $slow && -n $fast ]] || fail "controllers not found"
+dmesg_mark
+start=$SECONDS
+dd if=/dev/mqnvme${slow}n1 of=/tmp/slow bs=4k count=1 skip=100 iflag=direct status=none ||
+	fail "a read slower than io_timeout failed"
+log "the slow read took $((SECONDS - start)) s"
+cmp /tmp/slow <(head -c 4096 /dev/zero) || fail "the slow read returned other data"
+dmesg_since_mark | grep "mqnvme" | sed 's/^/  /' | tail -10
+dmesg_since_mark | grep -q "timed out" || fail "no timeout logged"
+assert_ge "$(dmesg_since_mark | grep -c "command timeout: resetting the controller")" 1 "timeout resets"
+assert_ge "$(cat /sys/kernel/debug/mqnvme/mqnvme$slow/resets)" 1 "resets done"
+assert_eq "$(cat /sys/class/mqnvme/mqnvme$slow/state)" live "the slow controller after recovery"
+assert_eq "$(cat /sys/class/mqnvme/mqnvme$fast/state)" live "the fast controller"
+fio_ok --name=fast --filename=/dev/mqnvme${fast}n1 --rw=randwrite --bs=4k --size=16M \
+	--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
+
+log "lost bus mastering"
+dmesg_mark
+bdf=$(cat /sys/class/mqnvme/mqnvme$fast/address)
+head -c 1M /dev/urandom >/tmp/pat
+dd if=/tmp/pat of=/dev/mqnvme${fast}n1 bs=1M oflag=direct status=none || fail "write"
+cmd=$(setpci -s "$bdf" COMMAND)
+setpci -s "$bdf" COMMAND=$(printf %04x $((0x$cmd & ~4)))
+cmp <(dd if=/dev/mqnvme${fast}n1 bs=1M count=1 iflag=direct status=none) /tmp/pat ||
+	fail "the read across the recovery returned other data or failed"
+dmesg_since_mark | grep "mqnvme" | sed 's/^/  /' | tail -10
+dmesg_since_mark | grep -q "command timeout: resetting the controller" || fail "no recovery reset"
+assert_eq "$(cat /sys/class/mqnvme/mqnvme$fast/state)" live "state after recovery"
+assert_eq "$((0x$(setpci -s "$bdf" COMMAND) & 4))" 4 "bus master bit after recovery"
+
+log "a reset that fails"
+dmesg_mark
+echo 8 >/sys/module/mqnvme/parameters/inject
+echo 1 >/sys/class/mqnvme/mqnvme$fast/reset_controller 2>/tmp/err && fail "a failed reset reported success"
+grep -q "Network dropped connection on reset" /tmp/err || fail "failed reset: $(cat /tmp/err)"
+echo 0 >/sys/module/mqnvme/parameters/inject
+assert_eq "$(cat /sys/class/mqnvme/mqnvme$fast/state)" dead "state after a failed reset"
+dmesg_since_mark | grep -q "reset failed (-19): disabling the controller" || fail "no log line for the failed reset"
+# Its disk is dead: capacity 0, reads return nothing at once.
+assert_eq "$(cat /sys/block/mqnvme${fast}n1/size)" 0 "capacity of the dead controller's disk"
+start=$SECONDS
+got=$(dd if=/dev/mqnvme${fast}n1 bs=4k count=1 iflag=direct status=none 2>/dev/null | wc -c)
+assert_eq "$got" 0 "bytes read from the dead controller"
+((SECONDS - start < 3)) || fail "I/O to a dead controller took $((SECONDS - start)) s"
+nvme reset /dev/mqnvme$fast >/tmp/out 2>&1 && fail "reset of a dead controller accepted"
+mq_unload
