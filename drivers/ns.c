@@ -514,9 +514,14 @@ void mqnvme_freeze_namespaces(struct mqnvme_ctrl *ctrl)
 	mutex_lock(&ctrl->namespaces_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, list)
 		blk_freeze_queue_start(ns->disk->queue);
+	mutex_unlock(&ctrl->namespaces_lock);
+	/*
+	 * Wait without namespaces_lock: a command stuck in the drain times out
+	 * and the reset that recovers it needs the lock. scan_lock keeps the
+	 * list as it is.
+	 */
 	list_for_each_entry(ns, &ctrl->namespaces, list)
 		blk_mq_freeze_queue_wait(ns->disk->queue);
-	mutex_unlock(&ctrl->namespaces_lock);
 }
 
 /**
