@@ -37,13 +37,16 @@ if dmesg_since_mark | grep -E 'mqnvme.*timed out'; then
 	fail "a command timed out on INTx"
 fi
 # Interrupts none of our handlers claimed stay rare: the line drops as soon
-# as the CQs are reaped (the kernel disables a line at 99.9% unhandled).
+# as the CQ head doorbell is written (the kernel disables a line at 99.9%
+# unhandled; a driver that forgot the doorbell gets there). A level line
+# that QEMU lowers a little late is seen again after the EOI now and then:
+# ~1% of interrupts on the stock kernel, ~5% on the slower debug kernel.
 for c in 0 1; do
 	line=$(grep -E "mqnvme${c}q0" /proc/interrupts | awk '{print $1}' | tr -d :)
 	count=$(awk -v l="$line:" '$1 == l {for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i} END {print s + 0}' /proc/interrupts)
 	unhandled=$(awk '$1 == "unhandled" {print $2}' /proc/irq/"$line"/spurious)
 	log "mqnvme$c on IRQ $line: $count interrupts, $unhandled unhandled"
 	assert_ge "$count" 100 "interrupts on IRQ $line"
-	((unhandled * 100 <= count)) || fail "mqnvme$c: $unhandled of $count interrupts unhandled"
+	((unhandled * 10 <= count)) || fail "mqnvme$c: $unhandled of $count interrupts unhandled"
 done
 mq_unload
