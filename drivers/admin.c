@@ -140,6 +140,32 @@ int mqnvme_set_features(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
 }
 
 /**
+ * mqnvme_get_log - Get Log Page (02h) into a kernel buffer
+ * @ctrl: the controller
+ * @lid: log page identifier
+ * @nsid: namespace id, NVME_NSID_ALL for controller-wide logs
+ * @retain: set RAE, so that reading does not clear an asynchronous event
+ * @buf: where the log goes
+ * @len: bytes to read, a multiple of 4
+ *
+ * Return: as mqnvme_admin_sync().
+ */
+int mqnvme_get_log(struct mqnvme_ctrl *ctrl, u8 lid, u32 nsid, bool retain,
+		   void *buf, size_t len)
+{
+	u32 numd = len / 4 - 1;
+	struct nvme_command c = { };
+
+	c.get_log_page.opcode = nvme_admin_get_log_page;
+	c.get_log_page.nsid = cpu_to_le32(nsid);
+	c.get_log_page.lid = lid;
+	c.get_log_page.lsp = retain ? 0x80 : 0;	/* RAE is bit 15 of dword 10 */
+	c.get_log_page.numdl = cpu_to_le16(numd & 0xffff);
+	c.get_log_page.numdu = cpu_to_le16(numd >> 16);
+	return mqnvme_admin_sync(ctrl, &c, buf, len, NULL);
+}
+
+/**
  * mqnvme_identify - Identify (06h)
  * @ctrl: the controller
  * @cns: Controller or Namespace Structure

@@ -312,6 +312,7 @@ static void __mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown,
 
 	if (ctrl->queues) {
 		mqnvme_disable_queues(ctrl);
+		mqnvme_aen_queue_down(ctrl);
 		if (!dead && ctrl->hw_enabled) {
 			if (shutdown)
 				mqnvme_shutdown_hw(ctrl);
@@ -431,6 +432,7 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	ctrl->nn = le32_to_cpu(id->nn);
 	ctrl->oncs = le16_to_cpu(id->oncs);
 	ctrl->oacs = le16_to_cpu(id->oacs);
+	ctrl->oaes = le32_to_cpu(id->oaes);
 	ctrl->vwc = id->vwc;
 	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
 	ctrl->max_hw_sectors = mqnvme_max_hw_sectors(id->mdts, ctrl->cap);
@@ -687,6 +689,7 @@ int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 	if (ret)
 		return ret;
 	mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE);
+	mqnvme_aen_start(ctrl);
 	return 0;
 }
 
@@ -730,6 +733,7 @@ static void mqnvme_reset_work(struct work_struct *work)
 		return;
 	WRITE_ONCE(ctrl->resets, ctrl->resets + 1);
 	dev_info(ctrl->dev, "reset done, %u I/O queues\n", ctrl->nr_io_queues);
+	mqnvme_aen_start(ctrl);
 	/* Namespaces may have changed while the controller was away. */
 	mqnvme_rescan(ctrl);
 	return;
@@ -740,9 +744,14 @@ out_fail:
 			ret);
 	ctrl->hw_failed = true;
 	mqnvme_ctrl_disable(ctrl, false);
+	/*
+	 * Let the held I/O go (it fails) before marking the disks dead: that
+	 * freezes them once more, and a freeze this work still owned would
+	 * count as a lock it returned with.
+	 */
+	mqnvme_resume_namespaces(ctrl, false);
 	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_DEAD)
 		mqnvme_mark_namespaces_dead(ctrl);
-	mqnvme_resume_namespaces(ctrl, false);
 }
 
 /**
@@ -840,5 +849,6 @@ void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl)
 	INIT_LIST_HEAD(&ctrl->namespaces);
 	INIT_WORK(&ctrl->dead_work, mqnvme_dead_work);
 	INIT_WORK(&ctrl->reset_work, mqnvme_reset_work);
+	mqnvme_aen_init(ctrl);
 	ctrl->state = MQNVME_CTRL_NEW;
 }

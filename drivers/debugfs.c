@@ -136,6 +136,7 @@ void mqnvme_debugfs_add_ctrl(struct mqnvme_ctrl *ctrl)
 	debugfs_create_file("irq_fault", 0200, ctrl->debugfs_dir, ctrl,
 			    &mqnvme_irq_fault_fops);
 	debugfs_create_u32("resets", 0444, ctrl->debugfs_dir, &ctrl->resets);
+	debugfs_create_u32("aens", 0444, ctrl->debugfs_dir, &ctrl->aens);
 	debugfs_create_atomic_t("requeued", 0444, ctrl->debugfs_dir,
 				&ctrl->requeued);
 }

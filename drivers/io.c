@@ -425,21 +425,28 @@ void mqnvme_complete_batch(struct io_comp_batch *iob)
  * @cqe: the entry
  *
  * Entries naming a tag that is not in flight, or carrying a stale
- * generation, are logged and dropped.
+ * generation, are logged and dropped. The Asynchronous Event Request's
+ * completion goes to aen.c.
+ *
+ * Return: false for the AER's completion (it was not counted as submitted).
  */
-void mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
+bool mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
 		       struct nvme_completion *cqe)
 {
 	u16 cid = READ_ONCE(cqe->command_id);
 	struct mqnvme_iod *iod;
 	struct request *req;
 
+	if (unlikely(!q->qid && cid == MQNVME_AER_CID)) {
+		mqnvme_aen_complete(q->ctrl, cqe);
+		return false;
+	}
 	req = q->tags ? blk_mq_tag_to_rq(q->tags, mqnvme_cid_tag(cid)) : NULL;
 	if (unlikely(!req || !blk_mq_request_started(req))) {
 		dev_warn_ratelimited(q->ctrl->dev,
 				     "completion for unknown command id 0x%x on queue %u\n",
 				     cid, q->qid);
-		return;
+		return true;
 	}
 	iod = mqnvme_req_iod(req);
 	if (unlikely(mqnvme_cid_gen(cid) != (iod->genctr & MQNVME_CID_GEN_MASK))) {
@@ -447,17 +454,18 @@ void mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
 				     "stale completion (command id 0x%x, generation %u) on queue %u dropped\n",
 				     cid, iod->genctr & MQNVME_CID_GEN_MASK,
 				     q->qid);
-		return;
+		return true;
 	}
 	iod->status = le16_to_cpu(cqe->status) >> 1;
 	iod->result = cqe->result;
 	if (blk_should_fake_timeout(req->q))
-		return;
+		return true;
 	if (blk_mq_complete_request_remote(req))
-		return;
+		return true;
 	if (!blk_mq_add_to_batch(req, iob, iod->status != 0,
 				 mqnvme_complete_batch))
 		mqnvme_complete_rq(req);
+	return true;
 }
 
 static bool mqnvme_cancel_request(struct request *req, void *data)

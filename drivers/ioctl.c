@@ -70,7 +70,6 @@ static struct nvme_effects_log mqnvme_no_effects;
 void mqnvme_effects_init(struct mqnvme_ctrl *ctrl, u8 lpa)
 {
 	struct nvme_effects_log *log;
-	struct nvme_command c = { };
 	int ret;
 
 	log = kzalloc(sizeof(*log), GFP_KERNEL);
@@ -79,11 +78,8 @@ void mqnvme_effects_init(struct mqnvme_ctrl *ctrl, u8 lpa)
 		return;
 	}
 	if (lpa & NVME_CTRL_LPA_CMD_EFFECTS_LOG) {
-		c.get_log_page.opcode = nvme_admin_get_log_page;
-		c.get_log_page.nsid = cpu_to_le32(NVME_NSID_ALL);
-		c.get_log_page.lid = NVME_LOG_CMD_EFFECTS;
-		c.get_log_page.numdl = cpu_to_le16(sizeof(*log) / 4 - 1);
-		ret = mqnvme_admin_sync(ctrl, &c, log, sizeof(*log), NULL);
+		ret = mqnvme_get_log(ctrl, NVME_LOG_CMD_EFFECTS, NVME_NSID_ALL,
+				     false, log, sizeof(*log));
 		if (ret) {
 			dev_warn(ctrl->dev, "Commands Supported and Effects log unreadable (%d): unprivileged passthrough limited\n",
 				 ret);
@@ -284,35 +280,65 @@ static void mqnvme_passthru_end(struct mqnvme_ctrl *ctrl, u32 effects)
 		mqnvme_rescan(ctrl);
 }
 
+/*
+ * Linux 6.12's bio_map_user_iov() leaks the page array it allocated when
+ * pinning fails outright (an unmapped address with more than UIO_FASTIOV
+ * pages), so the buffer is faulted in first and a bad one gets -EFAULT
+ * before the block layer pins anything.
+ */
+static int mqnvme_fault_in(struct iov_iter *iter)
+{
+	size_t count = iov_iter_count(iter);
+
+	if (iov_iter_rw(iter) == ITER_DEST)
+		return fault_in_iov_iter_writeable(iter, count) ? -EFAULT : 0;
+	return fault_in_iov_iter_readable(iter, count) ? -EFAULT : 0;
+}
+
 static int mqnvme_map_user_data(struct request *req, struct mqnvme_ns *ns,
 				struct mqnvme_user_cmd *uc)
 {
+	int dir = rq_data_dir(req) == WRITE ? ITER_SOURCE : ITER_DEST;
+	struct iovec fast_iov[UIO_FASTIOV], *iov = NULL;
+	struct mqnvme_ns_format fmt;
+	struct iov_iter iter;
+	long need;
 	int ret;
 
-	ret = blk_rq_map_user_io(req, NULL, mqnvme_user_ptr(uc->ubuf), uc->len,
-				 GFP_KERNEL, uc->flags & MQNVME_IOCTL_VEC, 0,
-				 false, rq_data_dir(req));
-	if (ret)
-		return ret;
-	if (ns)
-		bio_set_dev(req->bio, ns->disk->part0);
-	/* An iovec shorter than the command's transfer is refused too. */
 	if (uc->flags & MQNVME_IOCTL_VEC) {
-		struct mqnvme_ns_format fmt;
-		long need;
-
-		if (ns) {
-			mqnvme_ns_format(ns, &fmt);
-			need = mqnvme_io_xfer_len(&uc->cmd, &fmt);
-		} else {
-			need = mqnvme_admin_xfer_len(&uc->cmd);
-		}
-		if (need > 0 && blk_rq_bytes(req) < need) {
-			blk_rq_unmap_user(req->bio);
-			return -EINVAL;
-		}
+		iov = fast_iov;
+		ret = import_iovec(dir, mqnvme_user_ptr(uc->ubuf), uc->len,
+				   UIO_FASTIOV, &iov, &iter);
+		if (ret < 0)
+			return ret;
+	} else {
+		ret = import_ubuf(dir, mqnvme_user_ptr(uc->ubuf), uc->len,
+				  &iter);
+		if (ret)
+			return ret;
 	}
-	return 0;
+	/* An iovec shorter than the command's transfer is refused too. */
+	if (ns) {
+		mqnvme_ns_format(ns, &fmt);
+		need = mqnvme_io_xfer_len(&uc->cmd, &fmt);
+	} else {
+		need = mqnvme_admin_xfer_len(&uc->cmd);
+	}
+	ret = -EINVAL;
+	if (!iov_iter_count(&iter) ||
+	    (need > 0 && iov_iter_count(&iter) < need) ||
+	    iov_iter_count(&iter) >
+	    (size_t)queue_max_hw_sectors(req->q) << SECTOR_SHIFT)
+		goto out;
+	ret = mqnvme_fault_in(&iter);
+	if (ret)
+		goto out;
+	ret = blk_rq_map_user_iov(req->q, req, NULL, &iter, GFP_KERNEL);
+	if (!ret && ns)
+		bio_set_dev(req->bio, ns->disk->part0);
+out:
+	kfree(iov);	/* NULL unless import_iovec() allocated it */
+	return ret;
 }
 
 static int mqnvme_submit_user_cmd(struct mqnvme_ctrl *ctrl,

@@ -131,12 +131,14 @@ static void mqnvme_remove(struct pci_dev *pdev)
 	mqnvme_sysfs_remove_ctrl(ctrl);
 	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->dead_work);
+	mqnvme_aen_stop(ctrl);
 	if (!pci_device_is_present(pdev)) {
 		ctrl->hw_failed = true;
 		mqnvme_ctrl_disable(ctrl, false);
 	}
 	mqnvme_remove_namespaces(ctrl);
 	mqnvme_ctrl_disable(ctrl, true);
+	mqnvme_aen_stop(ctrl);
 	mqnvme_debugfs_remove_ctrl(ctrl);
 	mqnvme_ctrl_release(ctrl);
 }
@@ -152,7 +154,9 @@ static void mqnvme_shutdown(struct pci_dev *pdev)
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
 	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->dead_work);
+	mqnvme_aen_stop(ctrl);
 	mqnvme_ctrl_disable(ctrl, true);
+	mqnvme_aen_stop(ctrl);
 }
 
 static const struct pci_device_id mqnvme_id_table[] = {

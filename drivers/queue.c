@@ -133,8 +133,8 @@ static bool mqnvme_process_cq(struct mqnvme_queue *q,
 		found = true;
 		/* Read the entry only after its phase bit says it is new. */
 		dma_rmb();
-		mqnvme_handle_cqe(q, iob, &q->cqes[q->cq_head]);
-		WRITE_ONCE(q->completed, q->completed + 1);
+		if (mqnvme_handle_cqe(q, iob, &q->cqes[q->cq_head]))
+			WRITE_ONCE(q->completed, q->completed + 1);
 		if (++q->cq_head == q->q_depth) {
 			q->cq_head = 0;
 			q->cq_phase ^= 1;
@@ -330,6 +330,14 @@ void mqnvme_queue_free_irq(struct mqnvme_queue *q)
 	q->irq_requested = false;
 }
 
+static void __mqnvme_sq_put(struct mqnvme_queue *q, struct nvme_command *cmd)
+{
+	lockdep_assert_held(&q->sq_lock);
+	memcpy(&q->sq_cmds[q->sq_tail], cmd, sizeof(*cmd));
+	if (++q->sq_tail == q->q_depth)
+		q->sq_tail = 0;
+}
+
 /**
  * mqnvme_sq_copy_cmd - put a command into the next SQ slot
  * @q: the queue; the caller holds @q->sq_lock
@@ -337,10 +345,7 @@ void mqnvme_queue_free_irq(struct mqnvme_queue *q)
  */
 void mqnvme_sq_copy_cmd(struct mqnvme_queue *q, struct nvme_command *cmd)
 {
-	lockdep_assert_held(&q->sq_lock);
-	memcpy(&q->sq_cmds[q->sq_tail], cmd, sizeof(*cmd));
-	if (++q->sq_tail == q->q_depth)
-		q->sq_tail = 0;
+	__mqnvme_sq_put(q, cmd);
 	WRITE_ONCE(q->submitted, q->submitted + 1);
 }
 
@@ -393,4 +398,32 @@ void mqnvme_commit_sq(struct mqnvme_queue *q)
 	if (q->sq_tail != q->last_sq_tail)
 		mqnvme_write_sq_db(q, true);
 	spin_unlock(&q->sq_lock);
+}
+
+/**
+ * mqnvme_submit_aer - put the Asynchronous Event Request on the admin SQ
+ * @q: the admin queue
+ * @cmd: the request
+ *
+ * The controller keeps the AER until something happens, maybe forever, so
+ * it is not counted as outstanding: the poller of a polled admin queue
+ * would never go idle otherwise (aen.c looks for its completion instead).
+ *
+ * Return: false when the queue is down (a reset or removal is under way).
+ */
+bool mqnvme_submit_aer(struct mqnvme_queue *q, struct nvme_command *cmd)
+{
+	bool up;
+
+	spin_lock(&q->sq_lock);
+	up = READ_ONCE(q->enabled);
+	if (up) {
+		__mqnvme_sq_put(q, cmd);
+		if (mqnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db,
+					q->dbbuf_sq_ei))
+			writel(q->sq_tail, q->q_db);
+		q->last_sq_tail = q->sq_tail;
+	}
+	spin_unlock(&q->sq_lock);
+	return up;
 }

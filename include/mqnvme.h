@@ -26,6 +26,8 @@
 /* Admin queue: 32 entries, blk-mq depth 30 (one slot kept for the AER). */
 #define MQNVME_AQ_DEPTH		32
 #define MQNVME_AQ_BLK_MQ_DEPTH	(MQNVME_AQ_DEPTH - 2)
+/* The Asynchronous Event Request's command id: a tag blk-mq never hands out. */
+#define MQNVME_AER_CID		MQNVME_AQ_BLK_MQ_DEPTH
 /* Requeues of file system I/O that controller resets cancelled. */
 #define MQNVME_MAX_RETRIES	5
 /* Minors per namespace disk: the whole disk and 15 partitions. */
@@ -264,6 +266,16 @@ struct mqnvme_ctrl {
 	unsigned int scan_gen;		/* under @scan_lock */
 	struct nvme_effects_log *effects;
 
+	/* Asynchronous events (aen.c). */
+	struct work_struct aen_work;
+	struct delayed_work aen_poll_work;	/* polled admin queue only */
+	unsigned long aen_flags;
+	u32 aen_result;			/* of the last AER completion */
+	u16 aen_status;
+	u8 smart_logged;		/* critical warnings already logged */
+	u64 errors_logged;		/* error log count already logged */
+	u32 aens;			/* events received (debugfs) */
+
 	/* From Identify Controller. */
 	char serial[21];		/* NUL-terminated, trailing spaces cut */
 	char model[41];
@@ -275,6 +287,7 @@ struct mqnvme_ctrl {
 	u32 shutdown_timeout;
 	u16 oncs;
 	u16 oacs;
+	u32 oaes;
 	u8 vwc;
 	bool sgls;
 };
@@ -319,6 +332,7 @@ void mqnvme_queue_free_irq(struct mqnvme_queue *q);
 void mqnvme_queue_mask_irq(struct mqnvme_queue *q, bool mask);
 int mqnvme_queue_poll(struct mqnvme_queue *q, struct io_comp_batch *iob);
 void mqnvme_sq_copy_cmd(struct mqnvme_queue *q, struct nvme_command *cmd);
+bool mqnvme_submit_aer(struct mqnvme_queue *q, struct nvme_command *cmd);
 void mqnvme_write_sq_db(struct mqnvme_queue *q, bool write_sq);
 void mqnvme_submit_cmd(struct mqnvme_queue *q, struct nvme_command *cmd,
 		       bool write_db);
@@ -337,6 +351,8 @@ int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
 int mqnvme_set_features(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
 			union nvme_result *result);
 int mqnvme_identify(struct mqnvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
+int mqnvme_get_log(struct mqnvme_ctrl *ctrl, u8 lid, u32 nsid, bool retain,
+		   void *buf, size_t len);
 int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count);
 int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q);
 int mqnvme_delete_io_queue(struct mqnvme_ctrl *ctrl, u16 qid);
@@ -346,7 +362,7 @@ int mqnvme_set_dbbuf(struct mqnvme_ctrl *ctrl);
 extern const struct blk_mq_ops mqnvme_mq_admin_ops;
 extern const struct blk_mq_ops mqnvme_mq_ops;
 void mqnvme_cancel_all(struct mqnvme_ctrl *ctrl);
-void mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
+bool mqnvme_handle_cqe(struct mqnvme_queue *q, struct io_comp_batch *iob,
 		       struct nvme_completion *cqe);
 void mqnvme_complete_batch(struct io_comp_batch *iob);
 
@@ -360,6 +376,14 @@ void mqnvme_resume_namespaces(struct mqnvme_ctrl *ctrl, bool update_queues);
 void mqnvme_unfreeze_namespaces(struct mqnvme_ctrl *ctrl);
 struct mqnvme_ns *mqnvme_get_single_ns(struct mqnvme_ctrl *ctrl, int *err);
 void mqnvme_put_ns(struct mqnvme_ns *ns);
+
+/* aen.c: Asynchronous Event Requests */
+void mqnvme_aen_init(struct mqnvme_ctrl *ctrl);
+void mqnvme_aen_start(struct mqnvme_ctrl *ctrl);
+void mqnvme_aen_queue_down(struct mqnvme_ctrl *ctrl);
+void mqnvme_aen_stop(struct mqnvme_ctrl *ctrl);
+void mqnvme_aen_complete(struct mqnvme_ctrl *ctrl,
+			 struct nvme_completion *cqe);
 
 /* ioctl.c: passthrough ioctls on the char device and the disks */
 extern const struct file_operations mqnvme_ctrl_fops;

@@ -144,4 +144,24 @@ u32 mqnvme_io_meta_len(const struct nvme_command *cmd,
 		       const struct mqnvme_ns_format *fmt);
 bool mqnvme_admin_cmd_reserved(const struct nvme_command *cmd);
 
+/**
+ * struct mqnvme_aen - an Asynchronous Event Request's completion dword 0
+ * @type: event type (NVME_AER_ERROR, NVME_AER_SMART, NVME_AER_NOTICE, ...)
+ * @info: event information (the subtype within @type)
+ * @lid: the log page that clears the event (read with RAE = 0)
+ */
+struct mqnvme_aen {
+	u8 type;
+	u8 info;
+	u8 lid;
+};
+
+/* The SMART/health critical warning bits the driver asks events for. */
+#define MQNVME_SMART_CRIT_ALL	0x3f
+
+struct mqnvme_aen mqnvme_aen_decode(u32 result);
+u32 mqnvme_aen_config(u32 oaes);
+const char *mqnvme_aen_name(const struct mqnvme_aen *ev);
+int mqnvme_smart_warnings_str(u8 bits, char *buf, size_t size);
+
 #endif /* MQNVME_LIB_H */

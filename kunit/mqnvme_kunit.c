@@ -668,10 +668,71 @@ static void admin_reserved(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, mqnvme_admin_cmd_reserved(&c));
 }
 
+static void aen_decoding(struct kunit *test)
+{
+	struct mqnvme_aen ev;
+
+	/* QEMU's Namespace Attribute Changed: notice 0, Changed NS List. */
+	ev = mqnvme_aen_decode(0x040002);
+	KUNIT_EXPECT_EQ(test, ev.type, NVME_AER_NOTICE);
+	KUNIT_EXPECT_EQ(test, ev.info, NVME_AER_NOTICE_NS_CHANGED);
+	KUNIT_EXPECT_EQ(test, ev.lid, NVME_LOG_CHANGED_NS);
+	KUNIT_EXPECT_STREQ(test, mqnvme_aen_name(&ev),
+			   "namespace attribute changed");
+	/* SMART temperature threshold, SMART log; reserved bits ignored. */
+	ev = mqnvme_aen_decode(0xff0201f9);
+	KUNIT_EXPECT_EQ(test, ev.type, NVME_AER_SMART);
+	KUNIT_EXPECT_EQ(test, ev.info, 1);
+	KUNIT_EXPECT_EQ(test, ev.lid, NVME_LOG_SMART);
+	KUNIT_EXPECT_STREQ(test, mqnvme_aen_name(&ev), "temperature threshold");
+	ev = mqnvme_aen_decode(NVME_AER_ERROR_PERSIST_INT_ERR << 8 |
+			       NVME_LOG_ERROR << 16);
+	KUNIT_EXPECT_EQ(test, ev.type, NVME_AER_ERROR);
+	KUNIT_EXPECT_STREQ(test, mqnvme_aen_name(&ev),
+			   "persistent internal error");
+	ev = mqnvme_aen_decode(NVME_AER_NOTICE_DISC_CHANGED << 8 |
+			       NVME_AER_NOTICE);
+	KUNIT_EXPECT_STREQ(test, mqnvme_aen_name(&ev),
+			   "discovery log page change");
+	ev = mqnvme_aen_decode(0x0603);		/* type 3 is reserved */
+	KUNIT_EXPECT_STREQ(test, mqnvme_aen_name(&ev), "unknown event");
+	ev = mqnvme_aen_decode(0x4001);		/* SMART info 0x40 */
+	KUNIT_EXPECT_STREQ(test, mqnvme_aen_name(&ev), "unknown event");
+}
+
+static void aen_config_and_warnings(struct kunit *test)
+{
+	char buf[160];
+
+	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(0), (u32)MQNVME_SMART_CRIT_ALL);
+	/* Only the notices the driver handles, and only when offered. */
+	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(NVME_AEN_CFG_NS_ATTR |
+						NVME_AEN_CFG_ANA_CHANGE |
+						NVME_AEN_CFG_DISC_CHANGE),
+			(u32)(MQNVME_SMART_CRIT_ALL | NVME_AEN_CFG_NS_ATTR));
+	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(~0U),
+			(u32)(MQNVME_SMART_CRIT_ALL | NVME_AEN_CFG_NS_ATTR |
+			      NVME_AEN_CFG_FW_ACT));
+
+	KUNIT_EXPECT_EQ(test, mqnvme_smart_warnings_str(0, buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_STREQ(test, buf, "");
+	mqnvme_smart_warnings_str(NVME_SMART_CRIT_SPARE |
+				  NVME_SMART_CRIT_MEDIA, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "available spare below threshold, media read-only");
+	mqnvme_smart_warnings_str(0x80, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "bit 7");
+	/* A short buffer is cut, never overrun. */
+	KUNIT_EXPECT_EQ(test, mqnvme_smart_warnings_str(0xff, buf, 10), 9);
+	KUNIT_EXPECT_STREQ(test, buf, "available");
+}
+
 static struct kunit_case mqnvme_passthru_cases[] = {
 	KUNIT_CASE(admin_xfer_lengths),
 	KUNIT_CASE(io_xfer_lengths),
 	KUNIT_CASE(admin_reserved),
+	KUNIT_CASE(aen_decoding),
+	KUNIT_CASE(aen_config_and_warnings),
 	{}
 };
 

@@ -88,6 +88,25 @@ test_header() {
 # Kernel log lines that fail any test (KASAN, lockdep, WARN, oops, leaks...).
 BAD_KERNEL_LOG='BUG:|WARNING:|Oops|KASAN|UBSAN|general protection|Kernel panic|Call Trace:|possible circular locking|possible recursive locking|inconsistent lock state|lock held when returning|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked for more than|soft lockup|hard LOCKUP|refcount_t:|list_add corruption|list_del corruption|sleeping function called from invalid context|unreferenced object|stack-protector|double fault'
 
+# qmp_relay DIR: carry out the QMP requests a guest leaves in DIR (qmp in
+# lib.sh writes DIR/qmp-req.N) on its own QEMU's socket DIR/qmp.sock, and
+# put QEMU's answers in DIR/qmp-resp.N. Runs until killed.
+qmp_relay() {
+	local dir=$1 req n
+	while :; do
+		for req in "$dir"/qmp-req.*; do
+			[[ -f $req ]] || continue
+			n=${req##*.}
+			# Stdin stays open a moment: QEMU answers before it sees EOF.
+			{ echo '{"execute":"qmp_capabilities"}'; cat "$req"; sleep 0.5; } |
+				socat -t 1 - "UNIX-CONNECT:$dir/qmp.sock" >"$dir/qmp-ans.$n" 2>&1
+			mv "$dir/qmp-ans.$n" "$dir/qmp-resp.$n"
+			rm -f "$req"
+		done
+		sleep 0.2
+	done
+}
+
 # run_guest TEST KIND NAME [--show]: boot one guest for TEST; 0 when it passed.
 run_guest() {
 	local t=$1 kind=$2 name=$3 show=${4:-}
@@ -107,6 +126,12 @@ run_guest() {
 		qopts=${qopts//@$dname@/$tmp/$dname.img}
 	done < <(sed -n 's/^# disk: //p' "$t")
 	qopts=${qopts//@tmp@/$tmp}
+	local relay=
+	if [[ -n $(test_header "$t" qmp) ]]; then
+		qopts+=" -qmp unix:$tmp/qmp.sock,server=on,wait=off"
+		qmp_relay "$tmp" &
+		relay=$!
+	fi
 	if [[ $kind == stock ]]; then
 		kernel=$STOCK_KERNEL initrd=$STOCK_INITRD
 	else
@@ -139,6 +164,7 @@ run_guest() {
 		note=" (booted twice: $(grep -a -m1 -E 'Oops|BUG:|Kernel panic' "$log" || echo "guest died before the test"))"
 		cp "$log" "$log.boot-failure"
 	done
+	[[ -n $relay ]] && { kill "$relay"; wait "$relay"; } 2>/dev/null
 	local why= secs=$((SECONDS - start))
 	if ((rc == 124 || rc == 137)); then
 		why="timed out after $tmo s"

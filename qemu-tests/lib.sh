@@ -24,6 +24,25 @@ assert_ge() { # ACTUAL MIN WHAT
 	(($1 >= $2)) || fail "${3:-value}: expected >= $2, got $1"
 }
 
+# qmp JSON: run one QMP command on this guest's own QEMU (tests with a
+# "# qmp: on" header; the host side is qmp_relay in host-lib.sh). Prints
+# QEMU's answer; an error answer fails the test.
+MQ_QMP_N=0
+qmp() {
+	local n=$((++MQ_QMP_N)) i ans=$mqtmp/qmp-resp.$MQ_QMP_N
+	printf '%s\n' "$1" >"$mqtmp/qmp-new.$n"
+	mv "$mqtmp/qmp-new.$n" "$mqtmp/qmp-req.$n"
+	for ((i = 0; i < 300; i++)); do
+		[[ -f $ans ]] && break
+		sleep 0.1
+	done
+	[[ -f $ans ]] || fail "QMP $1: no answer from the host"
+	# The capabilities handshake's answer, then the command's.
+	(($(grep -c '"return"' "$ans") >= 2)) && ! grep -q '"error"' "$ans" ||
+		fail "QMP $1: $(cat "$ans")"
+	cat "$ans"
+}
+
 # dmesg lines the test produced since the last mark.
 dmesg_mark() {
 	MQ_DMESG_MARK=$(dmesg | wc -l)

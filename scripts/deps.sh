@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
-	xz-utils rsync python3 sparse busybox-static e2fsprogs
+	xz-utils rsync socat python3 sparse busybox-static e2fsprogs
 	linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12
 	qemu-system-x86 qemu-utils fio nvme-cli sg3-utils smartmontools
 	g++ cmake libgtest-dev fdisk pciutils

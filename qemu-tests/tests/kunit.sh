@@ -1,6 +1,6 @@
 # The KUnit suites of kunit/ (pure logic: PRP/SGL construction, command ids,
-# queue and vector arithmetic, passthrough transfer sizes and refusals), run
-# in the debug kernel, KTAP parsed.
+# queue and vector arithmetic, passthrough transfer sizes and refusals,
+# asynchronous event decoding), run in the debug kernel, KTAP parsed.
 # kernels: debug
 # smp: 2
 # timeout: 200
@@ -16,6 +16,6 @@ for suite in mqnvme_dptr mqnvme_queue mqnvme_passthru; do
 	log "$summary"
 	total=$((total + ${summary%% *}))
 done
-assert_ge "$total" 23 "KUnit cases run"
+assert_ge "$total" 25 "KUnit cases run"
 rmmod mqnvme_kunit
 mq_unload
