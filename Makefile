@@ -5,6 +5,7 @@
 #   make run        install what is missing, build, show it working in a guest
 #   make check      the whole test suite (what .ci/run calls)
 #   make bench      mqnvme against the in-tree nvme driver in one guest
+#   make install    the module (updates/) and the udev rule, for $(KDIR)
 
 # The running kernel's build tree if it has one, else Debian's 6.12 headers.
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
@@ -21,6 +22,15 @@ sparse:
 
 checkpatch:
 	scripts/checkpatch.sh
+
+# The module into /lib/modules/<kernel>/updates, then the udev rule.
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) install-udev
+
+UDEVDIR ?= /usr/lib/udev/rules.d
+install-udev:
+	install -D -m 0644 scripts/udev/60-mqnvme.rules $(DESTDIR)$(UDEVDIR)/60-mqnvme.rules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
@@ -39,4 +49,4 @@ bench:
 	scripts/deps.sh
 	qemu-tests/bench.sh
 
-.PHONY: all modules sparse checkpatch clean run check bench
+.PHONY: all modules sparse checkpatch install install-udev clean run check bench

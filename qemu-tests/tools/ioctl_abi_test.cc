@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -32,6 +33,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -572,6 +574,50 @@ TEST_F(Abi, UnprivilegedCallers)
 			return 9;
 		return 0;
 	}), 0);
+}
+
+// Ioctls while the controller resets: each waits for the reset and then
+// runs, so every admin and I/O command issued meanwhile succeeds with the
+// right data.
+TEST_F(Abi, IoctlsDuringReset)
+{
+	Fd ctrl(ctrl_, O_RDONLY);
+	Fd ns(ns_, O_RDONLY);
+	std::atomic<bool> stop{false};
+	std::atomic<int> idents{0}, reads{0};
+	const auto pat = Pattern(kPatternLen, 1);
+
+	std::thread ident([&] {
+		Buf a(4096);
+		while (!stop) {
+			auto c = Identify(1, 0, a.addr(), 4096);
+			ASSERT_EQ(Ioctl(ctrl.get(), NVME_IOCTL_ADMIN_CMD, &c), 0);
+			ASSERT_EQ(a.data()[0] | a.data()[1] << 8, 0x1b36);
+			idents++;
+		}
+	});
+	std::thread read([&] {
+		Buf b(kPatternLen);
+		while (!stop) {
+			auto c = Rw(kIoRead, 1, kPatternLba, kPatternLen / 512,
+				    b.addr(), kPatternLen);
+			memset(b.data(), 0, kPatternLen);
+			ASSERT_EQ(Ioctl(ns.get(), NVME_IOCTL_IO_CMD, &c), 0);
+			ASSERT_EQ(memcmp(b.data(), pat.data(), kPatternLen), 0);
+			reads++;
+		}
+	});
+	for (int i = 0; i < 5; i++) {
+		EXPECT_EQ(Ioctl(ctrl.get(), NVME_IOCTL_RESET, nullptr), 0);
+		usleep(100000);
+	}
+	stop = true;
+	ident.join();
+	read.join();
+	printf("during 5 resets: %d identifies, %d reads\n", idents.load(),
+	       reads.load());
+	EXPECT_GT(idents.load(), 5);
+	EXPECT_GT(reads.load(), 5);
 }
 
 TEST_F(Abi, RescanIoctl)
