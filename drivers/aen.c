@@ -16,6 +16,7 @@
  * takes (MQNVME_AER_CID), no timeout, and it is simply gone when the
  * admin queue goes down; mqnvme_aen_start() sends it again after a reset.
  */
+#include <linux/delay.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
@@ -32,18 +33,24 @@ enum {
 /* A polled admin queue is looked at this often for the AER's completion. */
 #define MQNVME_AEN_POLL_INTERVAL	HZ
 
+/*
+ * Under the admin SQ's lock, against mqnvme_aen_queue_down(): an AER only
+ * goes to a live controller's enabled admin queue, and at most one.
+ */
 static void mqnvme_aen_submit(struct mqnvme_ctrl *ctrl)
 {
+	struct mqnvme_queue *q = &ctrl->queues[0];
 	struct nvme_command c = { };
 
-	if (READ_ONCE(ctrl->state) != MQNVME_CTRL_LIVE ||
-	    test_bit(MQNVME_AER_REFUSED, &ctrl->aen_flags) ||
-	    test_and_set_bit(MQNVME_AER_OUTSTANDING, &ctrl->aen_flags))
-		return;
 	c.common.opcode = nvme_admin_async_event;
 	c.common.command_id = MQNVME_AER_CID;
-	if (!mqnvme_submit_aer(&ctrl->queues[0], &c))
-		clear_bit(MQNVME_AER_OUTSTANDING, &ctrl->aen_flags);
+	spin_lock(&q->sq_lock);
+	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE &&
+	    READ_ONCE(q->enabled) &&
+	    !test_bit(MQNVME_AER_REFUSED, &ctrl->aen_flags) &&
+	    !test_and_set_bit(MQNVME_AER_OUTSTANDING, &ctrl->aen_flags))
+		mqnvme_sq_put_uncounted(q, &c);
+	spin_unlock(&q->sq_lock);
 }
 
 /**
@@ -134,6 +141,42 @@ static void mqnvme_aen_clear(struct mqnvme_ctrl *ctrl, u8 lid, size_t len)
 	kfree(buf);
 }
 
+static void mqnvme_aen_uevent(struct mqnvme_ctrl *ctrl, u32 result)
+{
+	char *envp[2] = { NULL, NULL };
+
+	if (!ctrl->cdev_added)
+		return;
+	envp[0] = kasprintf(GFP_KERNEL, "NVME_AEN=%#08x", result);
+	if (!envp[0])
+		return;
+	kobject_uevent_env(&ctrl->class_dev.kobj, KOBJ_CHANGE, envp);
+	kfree(envp[0]);
+}
+
+/*
+ * While it activates firmware the controller pauses processing
+ * (CSTS.PP): wait for that to end, up to the admin timeout, before the
+ * log read that clears the event, so that it does not time out.
+ */
+static void mqnvme_aen_fw_activation(struct mqnvme_ctrl *ctrl)
+{
+	unsigned long end = jiffies + mqnvme_admin_timeout * HZ;
+	u32 csts;
+
+	while ((csts = readl(ctrl->bar + NVME_REG_CSTS)) != ~0U &&
+	       (csts & NVME_CSTS_PP)) {
+		if (time_after(jiffies, end) ||
+		    READ_ONCE(ctrl->state) != MQNVME_CTRL_LIVE) {
+			dev_warn(ctrl->dev, "processing still paused after firmware activation\n");
+			break;
+		}
+		msleep(100);
+	}
+	mqnvme_aen_clear(ctrl, NVME_LOG_FW_SLOT,
+			 sizeof(struct nvme_fw_slot_info_log));
+}
+
 /* Return: false when the controller must not get a new AER now. */
 static bool mqnvme_aen_handle(struct mqnvme_ctrl *ctrl, u32 result)
 {
@@ -149,22 +192,24 @@ static bool mqnvme_aen_handle(struct mqnvme_ctrl *ctrl, u32 result)
 		if (ev.info != NVME_AER_ERROR_PERSIST_INT_ERR)
 			return true;
 		/* The reset sends a new AER once the controller is back. */
+		mqnvme_aen_uevent(ctrl, result);
 		mqnvme_reset_ctrl(ctrl);
 		return false;
 	case NVME_AER_NOTICE:
 		switch (ev.info) {
 		case NVME_AER_NOTICE_NS_CHANGED:
 			dev_info(ctrl->dev, "namespace attributes changed, rescanning\n");
+			/*
+			 * The controller keeps a change that happens during
+			 * the scan until the next AER: none is lost.
+			 */
 			mqnvme_aen_clear(ctrl, NVME_LOG_CHANGED_NS,
 					 NVME_IDENTIFY_DATA_SIZE);
-			/* A new AER first: a change during the scan is seen. */
-			mqnvme_aen_submit(ctrl);
 			mqnvme_rescan(ctrl);
 			return true;
 		case NVME_AER_NOTICE_FW_ACT_STARTING:
 			dev_info(ctrl->dev, "firmware activation starting\n");
-			mqnvme_aen_clear(ctrl, NVME_LOG_FW_SLOT,
-					 sizeof(struct nvme_fw_slot_info_log));
+			mqnvme_aen_fw_activation(ctrl);
 			return true;
 		}
 		break;
@@ -175,27 +220,16 @@ static bool mqnvme_aen_handle(struct mqnvme_ctrl *ctrl, u32 result)
 	return true;
 }
 
-static void mqnvme_aen_uevent(struct mqnvme_ctrl *ctrl, u32 result)
-{
-	char *envp[2] = { NULL, NULL };
-
-	if (!ctrl->cdev_added)
-		return;
-	envp[0] = kasprintf(GFP_KERNEL, "NVME_AEN=%#08x", result);
-	if (!envp[0])
-		return;
-	kobject_uevent_env(&ctrl->class_dev.kobj, KOBJ_CHANGE, envp);
-	kfree(envp[0]);
-}
-
 static void mqnvme_aen_work(struct work_struct *work)
 {
 	struct mqnvme_ctrl *ctrl = container_of(work, struct mqnvme_ctrl,
 						aen_work);
-	u16 status = READ_ONCE(ctrl->aen_status);
+	u16 status = READ_ONCE(ctrl->aen_status) & NVME_SCT_SC_MASK;
 	u32 result = READ_ONCE(ctrl->aen_result);
 
-	if (test_bit(MQNVME_AEN_STOPPED, &ctrl->aen_flags))
+	/* A reset under way sends a new AER when it is done. */
+	if (test_bit(MQNVME_AEN_STOPPED, &ctrl->aen_flags) ||
+	    READ_ONCE(ctrl->state) != MQNVME_CTRL_LIVE)
 		return;
 	switch (status) {
 	case NVME_SC_SUCCESS:
@@ -203,7 +237,9 @@ static void mqnvme_aen_work(struct work_struct *work)
 	case NVME_SC_HOST_ABORTED_CMD:
 	case NVME_SC_ABORT_REQ:
 	case NVME_SC_ABORT_QUEUE:
-		return;		/* the admin queue went down: a reset resends */
+		/* The queue went down (a reset resends), or a user's Abort. */
+		mqnvme_aen_submit(ctrl);
+		return;
 	default:
 		/* Async Event Request Limit Exceeded, Invalid Opcode, ... */
 		if (!test_and_set_bit(MQNVME_AER_REFUSED, &ctrl->aen_flags))
@@ -234,7 +270,8 @@ static void mqnvme_aen_poll_work(struct work_struct *work)
 		return;
 	if (test_bit(MQNVME_AER_OUTSTANDING, &ctrl->aen_flags)) {
 		spin_lock_irqsave(&q->cq_lock, flags);
-		mqnvme_poll_cq_locked(q);
+		if (READ_ONCE(q->enabled))
+			mqnvme_poll_cq_locked(q);
 		spin_unlock_irqrestore(&q->cq_lock, flags);
 	}
 	schedule_delayed_work(&ctrl->aen_poll_work, MQNVME_AEN_POLL_INTERVAL);
@@ -259,7 +296,7 @@ void mqnvme_aen_init(struct mqnvme_ctrl *ctrl)
  */
 void mqnvme_aen_start(struct mqnvme_ctrl *ctrl)
 {
-	u32 cfg = mqnvme_aen_config(ctrl->oaes);
+	u32 cfg = mqnvme_aen_config(ctrl->oaes, ctrl->vs);
 	int ret;
 
 	ret = mqnvme_set_features(ctrl, NVME_FEAT_ASYNC_EVENT, cfg, NULL);
@@ -281,7 +318,11 @@ void mqnvme_aen_start(struct mqnvme_ctrl *ctrl)
  */
 void mqnvme_aen_queue_down(struct mqnvme_ctrl *ctrl)
 {
+	struct mqnvme_queue *q = &ctrl->queues[0];
+
+	spin_lock(&q->sq_lock);
 	clear_bit(MQNVME_AER_OUTSTANDING, &ctrl->aen_flags);
+	spin_unlock(&q->sq_lock);
 }
 
 /**

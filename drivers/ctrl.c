@@ -579,10 +579,16 @@ static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
  */
 static int mqnvme_ctrl_start_io(struct mqnvme_ctrl *ctrl)
 {
-	unsigned int want, granted, nr_default, nr_poll;
+	unsigned int want, granted, nr_default, nr_poll, poll_wanted;
 	int ret;
 
-	want = num_possible_cpus() + mqnvme_poll_queues;
+	/*
+	 * A reset applies a new poll_queues, within the slots of the probe
+	 * (none without polled queues then: the tag set has no POLL map).
+	 */
+	poll_wanted = min(READ_ONCE(mqnvme_poll_queues),
+			  ctrl->nr_queue_slots - 1 - num_possible_cpus());
+	want = num_possible_cpus() + poll_wanted;
 	granted = want;
 	ret = mqnvme_set_queue_count(ctrl, &granted);
 	if (ret || (mqnvme_inject & MQNVME_INJECT_NO_QUEUES)) {
@@ -592,7 +598,7 @@ static int mqnvme_ctrl_start_io(struct mqnvme_ctrl *ctrl)
 	}
 
 	nr_default = mqnvme_split_queues(num_possible_cpus(), granted,
-					 mqnvme_poll_queues, &nr_poll);
+					 poll_wanted, &nr_poll);
 	ctrl->nr_poll_queues = nr_poll;
 	ctrl->nr_io_queues = nr_default + nr_poll;
 	ret = mqnvme_irq_setup_io(ctrl);
@@ -705,7 +711,7 @@ static void mqnvme_reset_work(struct work_struct *work)
 {
 	struct mqnvme_ctrl *ctrl = container_of(work, struct mqnvme_ctrl,
 						reset_work);
-	unsigned int old_nr;
+	unsigned int old_nr, old_poll;
 	int ret;
 
 	if (READ_ONCE(ctrl->state) != MQNVME_CTRL_RESETTING)
@@ -714,6 +720,7 @@ static void mqnvme_reset_work(struct work_struct *work)
 	mqnvme_stop_namespaces(ctrl);
 	__mqnvme_ctrl_disable(ctrl, false, true);
 	old_nr = ctrl->nr_io_queues;
+	old_poll = ctrl->nr_poll_queues;
 
 	ret = -ENODEV;
 	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_CONNECTING))
@@ -728,7 +735,8 @@ static void mqnvme_reset_work(struct work_struct *work)
 		goto out_fail;
 
 	/* What was requeued or held back runs now, on the new queues. */
-	mqnvme_resume_namespaces(ctrl, ctrl->nr_io_queues != old_nr);
+	mqnvme_resume_namespaces(ctrl, ctrl->nr_io_queues != old_nr ||
+				 ctrl->nr_poll_queues != old_poll);
 	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE))
 		return;
 	WRITE_ONCE(ctrl->resets, ctrl->resets + 1);

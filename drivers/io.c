@@ -610,12 +610,17 @@ static void mqnvme_map_queues(struct blk_mq_tag_set *set)
 		blk_mq_map_queues(map);
 	if (set->nr_maps <= HCTX_TYPE_POLL)
 		return;
-	/* No separate read queues; polled queues follow the default ones. */
+	/*
+	 * No separate read queues; polled queues follow the default ones. A
+	 * reset may have taken them all (poll_queues written to 0): blk-mq
+	 * then refuses polled I/O (EOPNOTSUPP), as with the in-tree driver.
+	 */
 	set->map[HCTX_TYPE_READ].nr_queues = 0;
 	map = &set->map[HCTX_TYPE_POLL];
 	map->nr_queues = ctrl->nr_poll_queues;
 	map->queue_offset = nr_default;
-	blk_mq_map_queues(map);
+	if (map->nr_queues)
+		blk_mq_map_queues(map);
 }
 
 static int mqnvme_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)

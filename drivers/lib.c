@@ -690,17 +690,22 @@ EXPORT_SYMBOL_IF_KUNIT(mqnvme_aen_decode);
 /**
  * mqnvme_aen_config - the Asynchronous Event Configuration (feature 0Bh)
  * @oaes: Optional Asynchronous Events Supported, from Identify Controller
+ * @vs: the controller's version register
  *
- * Every SMART/health critical warning, plus the notices the driver acts on
- * when the controller offers them: namespace attribute changes (a rescan)
- * and firmware activation (logged).
+ * Every SMART/health critical warning its version defines (the PMR bit is
+ * reserved before 1.4), plus the notices the driver acts on when the
+ * controller offers them: namespace attribute changes (a rescan) and
+ * firmware activation (logged).
  *
  * Return: the feature's dword 11.
  */
-u32 mqnvme_aen_config(u32 oaes)
+u32 mqnvme_aen_config(u32 oaes, u32 vs)
 {
-	return MQNVME_SMART_CRIT_ALL |
-	       (oaes & (NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_FW_ACT));
+	u32 crit = MQNVME_SMART_CRIT_ALL;
+
+	if (vs >= NVME_VS(1, 4, 0))
+		crit |= MQNVME_SMART_CRIT_PMR;
+	return crit | (oaes & (NVME_AEN_CFG_NS_ATTR | NVME_AEN_CFG_FW_ACT));
 }
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_aen_config);
 

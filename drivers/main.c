@@ -100,8 +100,8 @@ MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all 
 unsigned int mqnvme_poll_queues;
 static const struct mqnvme_uint_param mqnvme_poll_queues_range = {
 	&mqnvme_poll_queues, 0, 256 };
-module_param_cb(poll_queues, &mqnvme_param_ops, (void *)&mqnvme_poll_queues_range, 0444);
-MODULE_PARM_DESC(poll_queues, "extra I/O queue pairs without interrupt, polled by blk-mq (io_uring IOPOLL) [0..256, default 0]");
+module_param_cb(poll_queues, &mqnvme_param_ops, (void *)&mqnvme_poll_queues_range, 0644);
+MODULE_PARM_DESC(poll_queues, "extra I/O queue pairs without interrupt, polled by blk-mq (io_uring IOPOLL); writable: a controller's next reset applies it, up to the count it was probed with [0..256, default 0]");
 
 unsigned int mqnvme_irq_coalesce_time;
 static const struct mqnvme_uint_param mqnvme_irq_coalesce_time_range = {

@@ -128,10 +128,11 @@ static void mqnvme_remove(struct pci_dev *pdev)
 	down_write(&ctrl->ioctl_rwsem);
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
 	up_write(&ctrl->ioctl_rwsem);
+	/* No event work (uevents, rescans) once the device starts going. */
+	mqnvme_aen_stop(ctrl);
 	mqnvme_sysfs_remove_ctrl(ctrl);
 	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->dead_work);
-	mqnvme_aen_stop(ctrl);
 	if (!pci_device_is_present(pdev)) {
 		ctrl->hw_failed = true;
 		mqnvme_ctrl_disable(ctrl, false);

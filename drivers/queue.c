@@ -401,29 +401,18 @@ void mqnvme_commit_sq(struct mqnvme_queue *q)
 }
 
 /**
- * mqnvme_submit_aer - put the Asynchronous Event Request on the admin SQ
- * @q: the admin queue
+ * mqnvme_sq_put_uncounted - put the Asynchronous Event Request on the SQ
+ * @q: the admin queue; the caller holds @q->sq_lock and checked it enabled
  * @cmd: the request
  *
  * The controller keeps the AER until something happens, maybe forever, so
  * it is not counted as outstanding: the poller of a polled admin queue
  * would never go idle otherwise (aen.c looks for its completion instead).
- *
- * Return: false when the queue is down (a reset or removal is under way).
  */
-bool mqnvme_submit_aer(struct mqnvme_queue *q, struct nvme_command *cmd)
+void mqnvme_sq_put_uncounted(struct mqnvme_queue *q, struct nvme_command *cmd)
 {
-	bool up;
-
-	spin_lock(&q->sq_lock);
-	up = READ_ONCE(q->enabled);
-	if (up) {
-		__mqnvme_sq_put(q, cmd);
-		if (mqnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db,
-					q->dbbuf_sq_ei))
-			writel(q->sq_tail, q->q_db);
-		q->last_sq_tail = q->sq_tail;
-	}
-	spin_unlock(&q->sq_lock);
-	return up;
+	__mqnvme_sq_put(q, cmd);
+	if (mqnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
+		writel(q->sq_tail, q->q_db);
+	q->last_sq_tail = q->sq_tail;
 }

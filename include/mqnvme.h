@@ -332,7 +332,7 @@ void mqnvme_queue_free_irq(struct mqnvme_queue *q);
 void mqnvme_queue_mask_irq(struct mqnvme_queue *q, bool mask);
 int mqnvme_queue_poll(struct mqnvme_queue *q, struct io_comp_batch *iob);
 void mqnvme_sq_copy_cmd(struct mqnvme_queue *q, struct nvme_command *cmd);
-bool mqnvme_submit_aer(struct mqnvme_queue *q, struct nvme_command *cmd);
+void mqnvme_sq_put_uncounted(struct mqnvme_queue *q, struct nvme_command *cmd);
 void mqnvme_write_sq_db(struct mqnvme_queue *q, bool write_sq);
 void mqnvme_submit_cmd(struct mqnvme_queue *q, struct nvme_command *cmd,
 		       bool write_db);

@@ -156,11 +156,15 @@ struct mqnvme_aen {
 	u8 lid;
 };
 
-/* The SMART/health critical warning bits the driver asks events for. */
-#define MQNVME_SMART_CRIT_ALL	0x3f
+/*
+ * The SMART/health critical warning bits the driver asks events for: bits
+ * 0-4, and bit 5 (persistent memory region) from NVMe 1.4 on.
+ */
+#define MQNVME_SMART_CRIT_ALL	0x1f
+#define MQNVME_SMART_CRIT_PMR	0x20
 
 struct mqnvme_aen mqnvme_aen_decode(u32 result);
-u32 mqnvme_aen_config(u32 oaes);
+u32 mqnvme_aen_config(u32 oaes, u32 vs);
 const char *mqnvme_aen_name(const struct mqnvme_aen *ev);
 int mqnvme_smart_warnings_str(u8 bits, char *buf, size_t size);
 

@@ -704,14 +704,19 @@ static void aen_config_and_warnings(struct kunit *test)
 {
 	char buf[160];
 
-	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(0), (u32)MQNVME_SMART_CRIT_ALL);
+	const u32 v13 = NVME_VS(1, 3, 0), v14 = NVME_VS(1, 4, 0);
+
+	/* Warning bits 0-4; the PMR one (5) from NVMe 1.4 on. */
+	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(0, v13), 0x1fU);
+	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(0, v14), 0x3fU);
+	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(0, NVME_VS(2, 0, 0)), 0x3fU);
 	/* Only the notices the driver handles, and only when offered. */
 	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(NVME_AEN_CFG_NS_ATTR |
 						NVME_AEN_CFG_ANA_CHANGE |
-						NVME_AEN_CFG_DISC_CHANGE),
-			(u32)(MQNVME_SMART_CRIT_ALL | NVME_AEN_CFG_NS_ATTR));
-	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(~0U),
-			(u32)(MQNVME_SMART_CRIT_ALL | NVME_AEN_CFG_NS_ATTR |
+						NVME_AEN_CFG_DISC_CHANGE, v13),
+			(u32)(0x1f | NVME_AEN_CFG_NS_ATTR));
+	KUNIT_EXPECT_EQ(test, mqnvme_aen_config(~0U, v14),
+			(u32)(0x3f | NVME_AEN_CFG_NS_ATTR |
 			      NVME_AEN_CFG_FW_ACT));
 
 	KUNIT_EXPECT_EQ(test, mqnvme_smart_warnings_str(0, buf, sizeof(buf)), 0);

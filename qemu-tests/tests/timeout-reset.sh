@@ -1,7 +1,9 @@
 # Error recovery. A namespace whose commands take 5 s with io_timeout=2: the
 # timeout handler polls the CQ, then resets the controller; the read is not
 # lost: it completes with the right data, the controller is live again and
-# the second controller is unaffected. A controller that lost bus mastering
+# the second controller is unaffected. A passthrough read with timeout_ms
+# above io_timeout waits the 5 s; one with timeout_ms=1000 times out after a
+# second (and is failed, not retried). A controller that lost bus mastering
 # (its next command sets CSTS.CFS): the read in flight times out, the reset
 # restores bus mastering and the read completes. A reset that cannot enable
 # the controller again (inject=8 set at run time): the controller is given
@@ -38,6 +40,24 @@ assert_eq "$(cat /sys/class/mqnvme/mqnvme$slow/state)" live "the slow controller
 assert_eq "$(cat /sys/class/mqnvme/mqnvme$fast/state)" live "the fast controller"
 fio_ok --name=fast --filename=/dev/mqnvme${fast}n1 --rw=randwrite --bs=4k --size=16M \
 	--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
+
+log "passthrough timeout_ms: longer than io_timeout, then shorter"
+dmesg_mark
+start=$SECONDS
+nvme io-passthru /dev/mqnvme${slow}n1 --opcode=2 --namespace-id=1 --data-len=4096 \
+	--read --cdw10=200 --cdw12=7 --timeout=15000 >/tmp/out 2>&1 ||
+	fail "a 5 s passthrough read with timeout_ms=15000 failed: $(cat /tmp/out)"
+assert_ge $((SECONDS - start)) 4 "seconds the slow passthrough read took"
+assert_eq "$(dmesg_since_mark | grep -c 'timed out')" 0 "timeouts with timeout_ms=15000"
+dmesg_mark
+start=$SECONDS
+nvme io-passthru /dev/mqnvme${slow}n1 --opcode=2 --namespace-id=1 --data-len=4096 \
+	--read --cdw10=200 --cdw12=7 --timeout=1000 >/tmp/out 2>&1
+took=$((SECONDS - start))
+log "with timeout_ms=1000: $(tail -n 1 /tmp/out) after $took s"
+grep -q "NVMe status\|Interrupted\|error" /tmp/out || fail "timeout_ms=1000 did not fail: $(cat /tmp/out)"
+dmesg_since_mark | grep -q "opcode 0x02) on queue .* timed out" || fail "no timeout logged for timeout_ms=1000"
+assert_eq "$(cat /sys/class/mqnvme/mqnvme$slow/state)" live "the slow controller after the passthrough timeout"
 
 log "lost bus mastering"
 dmesg_mark
