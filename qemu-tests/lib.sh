@@ -43,6 +43,22 @@ qmp() {
 	cat "$ans"
 }
 
+# fio_bg DEV OUT [SIZE]: random 4 KiB reads and writes with crc32c verify
+# on DEV in the background, until fio_bg_end; fio's report goes to OUT.
+fio_bg() {
+	fio --name=bg --filename="$1" --rw=randrw --bs=4k --size="${3:-32M}" \
+		--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
+		--time_based --runtime=600 --output="$2" >/dev/null 2>&1 &
+	MQ_FIO_BG=$!
+}
+
+# fio_bg_end OUT: stop the fio_bg job; it must have seen no error.
+fio_bg_end() {
+	kill -INT "$MQ_FIO_BG"
+	wait "$MQ_FIO_BG"
+	grep -q "err= 0" "$1" || fail "background fio: $(cat "$1")"
+}
+
 # dmesg lines the test produced since the last mark.
 dmesg_mark() {
 	MQ_DMESG_MARK=$(dmesg | wc -l)

@@ -38,10 +38,7 @@ dmesg_mark
 mq_load
 assert_eq "$(aens)" 0 "events before any"
 dev=$(mq_disk 0 1)
-fio --name=bg --filename="$dev" --rw=randrw --bs=4k --size=32M --ioengine=libaio \
-	--iodepth=4 --direct=1 --verify=crc32c --time_based --runtime=600 \
-	--output=/tmp/fio.out >/dev/null 2>&1 &
-fio_pid=$!
+fio_bg "$dev" /tmp/fio.out
 
 log "spare below threshold"
 warn 1
@@ -74,9 +71,7 @@ warn 7
 wait_aens 4
 once "critical warning 0x07: reliability degraded (" "the warning after the reset"
 
-kill -INT $fio_pid
-wait $fio_pid
-grep -q "err= 0" /tmp/fio.out || fail "background I/O: $(cat /tmp/fio.out)"
+fio_bg_end /tmp/fio.out
 assert_eq "$(dmesg_since_mark | grep -c 'refused the Asynchronous Event Request')" 0 "AER refusals"
 mq_unload
 

@@ -42,10 +42,7 @@ assert_eq "$(cat /sys/kernel/debug/mqnvme/mqnvme$a/aens)" 0 "events on A before 
 head -c 1M /dev/urandom >/tmp/pattern
 dd if=/tmp/pattern of="$(disk_of $a 2)" bs=64k oflag=direct status=none || fail "writing the pattern"
 
-fio --name=bg --filename="$(disk_of $a 1)" --rw=randrw --bs=4k --size=32M --ioengine=libaio \
-	--iodepth=4 --direct=1 --verify=crc32c --time_based --runtime=600 \
-	--output=/tmp/fio.out >/dev/null 2>&1 &
-fio_pid=$!
+fio_bg "$(disk_of $a 1)" /tmp/fio.out
 sleep 2
 
 log "B detaches namespace 2 from A (controller $cntlid)"
@@ -73,7 +70,5 @@ cmp <(dd if="$(disk_of $a 2)" bs=64k count=16 iflag=direct status=none) /tmp/pat
 	fail "namespace 2 came back with other data"
 assert_ge "$(cat /sys/kernel/debug/mqnvme/mqnvme$a/aens)" 2 "events on A"
 
-kill -INT $fio_pid
-wait $fio_pid
-grep -q "err= 0" /tmp/fio.out || fail "I/O on namespace 1: $(cat /tmp/fio.out)"
+fio_bg_end /tmp/fio.out
 mq_unload

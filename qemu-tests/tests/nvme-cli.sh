@@ -140,7 +140,8 @@ assert_eq "$(nvme get-ns-id $dev)" "mqnvme0n1: namespace-id:1" "get-ns-id"
 log "commands QEMU refuses come back unchanged"
 head -c 4096 /dev/urandom >/tmp/fw
 for cmd in "fw-download /dev/mqnvme0 -f /tmp/fw" "fw-commit /dev/mqnvme0 -s 1 -a 1" \
-	"device-self-test /dev/mqnvme0 -n 1 -s 1" "security-recv /dev/mqnvme0 -x 512 -p 1"; do
+	"device-self-test /dev/mqnvme0 -n 1 -s 1" "security-recv /dev/mqnvme0 -x 512 -p 1" \
+	"security-send /dev/mqnvme0 -f /tmp/fw -p 1 -t 4096"; do
 	# shellcheck disable=SC2086
 	nvme $cmd >/tmp/out 2>&1 && fail "nvme $cmd succeeded"
 	grep -q "Invalid Command Opcode.*(0x4001)" /tmp/out || fail "nvme $cmd: $(cat /tmp/out)"

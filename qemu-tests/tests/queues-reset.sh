@@ -33,10 +33,7 @@ dmesg_mark
 mq_load poll_queues=2
 assert_eq "$(ls /sys/block/mqnvme0n1/mq | wc -l)" 4 "hardware contexts at probe"
 dev=$(mq_disk 0 1)
-fio --name=verify --filename="$dev" --rw=randrw --bs=4k --size=64M --ioengine=libaio \
-	--iodepth=8 --direct=1 --verify=crc32c --time_based --runtime=600 \
-	--output=/tmp/fio.out >/dev/null 2>&1 &
-verify=$!
+fio_bg "$dev" /tmp/fio.out 64M
 sleep 3
 
 reset_to 1 3
@@ -57,9 +54,7 @@ grep -q "Operation not supported" /tmp/hipri.out ||
 reset_to 8 4
 hipri 2 || fail "polled reads after growing back: $(cat /tmp/hipri.out)"
 
-kill -INT $verify
-wait $verify
-grep -q "err= 0" /tmp/fio.out || fail "fio verify: $(cat /tmp/fio.out)"
+fio_bg_end /tmp/fio.out
 assert_eq "$(cat /sys/kernel/debug/mqnvme/mqnvme0/resets)" 4 "resets done"
 dmesg_since_mark | grep "reset done" | sed 's/^/  /'
 mq_unload
