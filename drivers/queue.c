@@ -264,9 +264,13 @@ static irqreturn_t mqnvme_irq(int irq, void *data)
 	bool found;
 
 	spin_lock(&q->cq_lock);
+	/*
+	 * Counted before the completions are handled: a waiter they wake (the
+	 * interrupt ladder's delivery check) must already see the count.
+	 */
+	if (q->cqes && mqnvme_cqe_pending(q))
+		WRITE_ONCE(q->irqs, q->irqs + 1);
 	found = mqnvme_process_cq(q, &iob);
-	if (found)
-		q->irqs++;
 	spin_unlock(&q->cq_lock);
 	if (!rq_list_empty(&iob.req_list))
 		iob.complete(&iob);
