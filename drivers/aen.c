@@ -67,23 +67,43 @@ void mqnvme_aen_complete(struct mqnvme_ctrl *ctrl, struct nvme_completion *cqe)
 		queue_work(system_wq, &ctrl->aen_work);
 }
 
+/*
+ * Reads the log page named in an event (RAE clear), which clears the event
+ * so that the controller reports the next of its type.
+ *
+ * Return: the log, to be freed by the caller, or NULL (logged).
+ */
+static void *mqnvme_aen_read_log(struct mqnvme_ctrl *ctrl, u8 lid, size_t len)
+{
+	void *buf = kzalloc(len, GFP_KERNEL);
+	int ret;
+
+	if (!buf)
+		return NULL;
+	ret = mqnvme_get_log(ctrl, lid, NVME_NSID_ALL, false, buf, len);
+	if (ret) {
+		dev_warn_ratelimited(ctrl->dev, "log page 0x%02x unreadable (%d): its event stays masked\n",
+				     lid, ret);
+		kfree(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void mqnvme_aen_clear(struct mqnvme_ctrl *ctrl, u8 lid, size_t len)
+{
+	kfree(mqnvme_aen_read_log(ctrl, lid, len));
+}
+
 static void mqnvme_aen_smart(struct mqnvme_ctrl *ctrl)
 {
 	struct nvme_smart_log *log;
 	char what[160];
 	u8 warn, fresh;
-	int ret;
 
-	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	log = mqnvme_aen_read_log(ctrl, NVME_LOG_SMART, sizeof(*log));
 	if (!log)
 		return;
-	ret = mqnvme_get_log(ctrl, NVME_LOG_SMART, NVME_NSID_ALL, false, log,
-			     sizeof(*log));
-	if (ret) {
-		dev_warn_ratelimited(ctrl->dev, "SMART / Health log unreadable (%d)\n",
-				     ret);
-		goto out;
-	}
 	warn = log->critical_warning;
 	fresh = warn & ~ctrl->smart_logged;
 	if (fresh) {
@@ -95,7 +115,6 @@ static void mqnvme_aen_smart(struct mqnvme_ctrl *ctrl)
 	if (ctrl->smart_logged & ~warn)
 		dev_info(ctrl->dev, "critical warning now 0x%02x\n", warn);
 	ctrl->smart_logged = warn;
-out:
 	kfree(log);
 }
 
@@ -103,42 +122,18 @@ static void mqnvme_aen_error(struct mqnvme_ctrl *ctrl, const char *name)
 {
 	struct nvme_error_slot *e;
 	u64 count;
-	int ret;
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	if (!e)
-		return;
-	ret = mqnvme_get_log(ctrl, NVME_LOG_ERROR, NVME_NSID_ALL, false, e,
-			     sizeof(*e));
-	count = le64_to_cpu(e->error_count);
-	if (ret)
-		dev_err(ctrl->dev, "asynchronous event: %s; error log unreadable (%d)\n",
-			name, ret);
-	else if (count != ctrl->errors_logged)
+	e = mqnvme_aen_read_log(ctrl, NVME_LOG_ERROR, sizeof(*e));
+	count = e ? le64_to_cpu(e->error_count) : ctrl->errors_logged;
+	if (count != ctrl->errors_logged)
 		dev_err(ctrl->dev, "asynchronous event: %s; error %llu: status 0x%x, queue %u, command id 0x%x, namespace %u, LBA %llu\n",
 			name, count, le16_to_cpu(e->status_field) >> 1,
 			le16_to_cpu(e->sqid), le16_to_cpu(e->cmdid),
 			le32_to_cpu(e->nsid), le64_to_cpu(e->lba));
 	else
 		dev_err(ctrl->dev, "asynchronous event: %s\n", name);
-	if (!ret)
-		ctrl->errors_logged = count;
+	ctrl->errors_logged = count;
 	kfree(e);
-}
-
-/* Reads the log page named in the event, which clears it. */
-static void mqnvme_aen_clear(struct mqnvme_ctrl *ctrl, u8 lid, size_t len)
-{
-	void *buf = kzalloc(len, GFP_KERNEL);
-	int ret;
-
-	if (!buf)
-		return;
-	ret = mqnvme_get_log(ctrl, lid, NVME_NSID_ALL, false, buf, len);
-	if (ret)
-		dev_warn_ratelimited(ctrl->dev, "log page 0x%02x unreadable (%d): its event stays masked\n",
-				     lid, ret);
-	kfree(buf);
 }
 
 static void mqnvme_aen_uevent(struct mqnvme_ctrl *ctrl, u32 result)
