@@ -57,28 +57,27 @@ void mqnvme_admin_exit(struct mqnvme_ctrl *ctrl)
 }
 
 /**
- * mqnvme_admin_sync_timeout - run one admin command and wait for it
- * @ctrl: the controller
+ * mqnvme_sync_cmd - run one command on a request queue and wait for it
+ * @q: the admin queue, or a namespace's disk queue for I/O commands
  * @cmd: the command (its command id is filled in)
  * @buf: kernel buffer for the data, or NULL
  * @len: bytes of @buf
  * @result: where to store completion dwords 0/1, or NULL
- * @timeout: request timeout in jiffies, 0 for the admin_timeout parameter
+ * @timeout: request timeout in jiffies, 0 for the queue's default
  *
  * Return: 0 on success, the NVMe status (> 0) when the controller failed
  * the command, or a negative errno when it could not be run.
  */
-int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
-			      struct nvme_command *cmd, void *buf,
-			      unsigned int len, union nvme_result *result,
-			      unsigned int timeout)
+int mqnvme_sync_cmd(struct request_queue *q, struct nvme_command *cmd,
+		    void *buf, unsigned int len, union nvme_result *result,
+		    unsigned int timeout)
 {
 	struct mqnvme_iod *iod;
 	struct request *req;
 	blk_status_t sts;
 	int ret;
 
-	req = blk_mq_alloc_request(ctrl->admin_q, nvme_is_write(cmd) ?
+	req = blk_mq_alloc_request(q, nvme_is_write(cmd) ?
 				   REQ_OP_DRV_OUT : REQ_OP_DRV_IN, 0);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
@@ -87,7 +86,7 @@ int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
 	iod = mqnvme_req_iod(req);
 	memcpy(&iod->cmd, cmd, sizeof(*cmd));
 	if (buf && len) {
-		ret = blk_rq_map_kern(ctrl->admin_q, req, buf, len, GFP_KERNEL);
+		ret = blk_rq_map_kern(q, req, buf, len, GFP_KERNEL);
 		if (ret)
 			goto out;
 	}
@@ -101,6 +100,25 @@ int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
 out:
 	blk_mq_free_request(req);
 	return ret;
+}
+
+/**
+ * mqnvme_admin_sync_timeout - run one admin command and wait for it
+ * @ctrl: the controller
+ * @cmd: the command (its command id is filled in)
+ * @buf: kernel buffer for the data, or NULL
+ * @len: bytes of @buf
+ * @result: where to store completion dwords 0/1, or NULL
+ * @timeout: request timeout in jiffies, 0 for the admin_timeout parameter
+ *
+ * Return: as mqnvme_sync_cmd().
+ */
+int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
+			      struct nvme_command *cmd, void *buf,
+			      unsigned int len, union nvme_result *result,
+			      unsigned int timeout)
+{
+	return mqnvme_sync_cmd(ctrl->admin_q, cmd, buf, len, result, timeout);
 }
 
 /**

@@ -434,6 +434,8 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	ctrl->oacs = le16_to_cpu(id->oacs);
 	ctrl->oaes = le32_to_cpu(id->oaes);
 	ctrl->vwc = id->vwc;
+	ctrl->npss = id->npss;
+	ctrl->fwug = id->fwug;
 	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
 	ctrl->max_hw_sectors = mqnvme_max_hw_sectors(id->mdts, ctrl->cap);
 	ctrl->shutdown_timeout =
@@ -858,5 +860,6 @@ void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl)
 	INIT_WORK(&ctrl->dead_work, mqnvme_dead_work);
 	INIT_WORK(&ctrl->reset_work, mqnvme_reset_work);
 	mqnvme_aen_init(ctrl);
+	mqnvme_scsi_init_ctrl(ctrl);
 	ctrl->state = MQNVME_CTRL_NEW;
 }

@@ -261,8 +261,15 @@ static int mqnvme_unmap_meta(struct mqnvme_ctrl *ctrl,
 	return ret;
 }
 
-/* Commands that change formats or namespaces run with all I/O stopped. */
-static void mqnvme_passthru_start(struct mqnvme_ctrl *ctrl, u32 effects)
+/**
+ * mqnvme_passthru_start - stop what a command with @effects needs stopped
+ * @ctrl: the controller
+ * @effects: the command's NVME_CMD_EFFECTS_*
+ *
+ * Commands that change formats or namespaces run with all I/O stopped
+ * and no namespace scan under way; mqnvme_passthru_end() undoes it.
+ */
+void mqnvme_passthru_start(struct mqnvme_ctrl *ctrl, u32 effects)
 {
 	if (!(effects & NVME_CMD_EFFECTS_CSE_MASK))
 		return;
@@ -270,7 +277,12 @@ static void mqnvme_passthru_start(struct mqnvme_ctrl *ctrl, u32 effects)
 	mqnvme_freeze_namespaces(ctrl);
 }
 
-static void mqnvme_passthru_end(struct mqnvme_ctrl *ctrl, u32 effects)
+/**
+ * mqnvme_passthru_end - let I/O go after mqnvme_passthru_start(), rescan
+ * @ctrl: the controller
+ * @effects: as given to mqnvme_passthru_start()
+ */
+void mqnvme_passthru_end(struct mqnvme_ctrl *ctrl, u32 effects)
 {
 	if (effects & NVME_CMD_EFFECTS_CSE_MASK) {
 		mqnvme_unfreeze_namespaces(ctrl);
@@ -293,6 +305,28 @@ static int mqnvme_fault_in(struct iov_iter *iter)
 	if (iov_iter_rw(iter) == ITER_DEST)
 		return fault_in_iov_iter_writeable(iter, count) ? -EFAULT : 0;
 	return fault_in_iov_iter_readable(iter, count) ? -EFAULT : 0;
+}
+
+/**
+ * mqnvme_rq_map_user_iter - attach a user (or kernel vector) buffer to a request
+ * @req: a passthrough request on the admin queue or a namespace's queue
+ * @iter: the buffer, of the direction the request transfers
+ *
+ * Return: 0, -EFAULT for a buffer that cannot be faulted in, or the error
+ * of blk_rq_map_user_iov(); unmap with blk_rq_unmap_user().
+ */
+int mqnvme_rq_map_user_iter(struct request *req, struct iov_iter *iter)
+{
+	struct mqnvme_ns *ns = req->q->queuedata;
+	int ret;
+
+	ret = mqnvme_fault_in(iter);
+	if (ret)
+		return ret;
+	ret = blk_rq_map_user_iov(req->q, req, NULL, iter, GFP_KERNEL);
+	if (!ret && ns)
+		bio_set_dev(req->bio, ns->disk->part0);
+	return ret;
 }
 
 static int mqnvme_map_user_data(struct request *req, struct mqnvme_ns *ns,
@@ -330,12 +364,7 @@ static int mqnvme_map_user_data(struct request *req, struct mqnvme_ns *ns,
 	    iov_iter_count(&iter) >
 	    (size_t)queue_max_hw_sectors(req->q) << SECTOR_SHIFT)
 		goto out;
-	ret = mqnvme_fault_in(&iter);
-	if (ret)
-		goto out;
-	ret = blk_rq_map_user_iov(req->q, req, NULL, &iter, GFP_KERNEL);
-	if (!ret && ns)
-		bio_set_dev(req->bio, ns->disk->part0);
+	ret = mqnvme_rq_map_user_iter(req, &iter);
 out:
 	kfree(iov);	/* NULL unless import_iovec() allocated it */
 	return ret;
@@ -562,12 +591,17 @@ static int mqnvme_ctrl_io_cmd(struct mqnvme_ctrl *ctrl, void __user *argp,
 	return ret;
 }
 
-/*
+/**
+ * mqnvme_ioctl_enter - let an ioctl in while the controller is live
+ * @ctrl: the controller
+ *
  * Every ioctl holds ioctl_rwsem for reading: remove() takes it for writing
  * once, after which the state says the controller is going away. An ioctl
  * on a controller being reset waits for the reset and then runs.
+ *
+ * Return: true when the ioctl may run; then call mqnvme_ioctl_exit().
  */
-static bool mqnvme_ioctl_enter(struct mqnvme_ctrl *ctrl)
+bool mqnvme_ioctl_enter(struct mqnvme_ctrl *ctrl)
 {
 	enum mqnvme_ctrl_state state;
 
@@ -581,7 +615,11 @@ static bool mqnvme_ioctl_enter(struct mqnvme_ctrl *ctrl)
 	return false;
 }
 
-static void mqnvme_ioctl_exit(struct mqnvme_ctrl *ctrl)
+/**
+ * mqnvme_ioctl_exit - the end of an ioctl that mqnvme_ioctl_enter() let in
+ * @ctrl: the controller
+ */
+void mqnvme_ioctl_exit(struct mqnvme_ctrl *ctrl)
 {
 	up_read(&ctrl->ioctl_rwsem);
 }
@@ -696,6 +734,9 @@ static long mqnvme_ns_ioctl(struct mqnvme_ns *ns, unsigned int cmd,
  * @cmd: the ioctl
  * @arg: its argument
  *
+ * The SCSI ioctls (SG_IO and its companions) go to the translation of
+ * scsi.c, the NVMe ones are handled here.
+ *
  * Return: the NVMe status (> 0), 0, the nsid for NVME_IOCTL_ID, or a
  * negative errno; -ENOTTY for ioctls that are not ours.
  */
@@ -707,6 +748,8 @@ int mqnvme_bdev_ioctl(struct block_device *bdev, blk_mode_t mode,
 	unsigned int flags = 0;
 	long ret;
 
+	if (mqnvme_scsi_ioctl_cmd(cmd))
+		return mqnvme_scsi_ioctl(bdev, mode, cmd, (void __user *)arg);
 	if (_IOC_TYPE(cmd) != 'N')
 		return -ENOTTY;
 	if (bdev_is_partition(bdev))

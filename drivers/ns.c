@@ -37,6 +37,9 @@ static const struct block_device_operations mqnvme_bdev_ops = {
  * @pi_size: protection information bytes, 0 without PI
  * @capacity: usable blocks, 0 when the driver cannot serve the format
  * @lbaf: the LBA format index in use
+ * @dpc: the PI types the namespace can be formatted with
+ * @pi_type: the PI type in use, 0 without
+ * @lbprz: deallocated blocks read as zeroes
  * @unusable: why the format is not served, or NULL
  */
 struct mqnvme_ns_info {
@@ -44,6 +47,9 @@ struct mqnvme_ns_info {
 	u16 ms;
 	bool ext;
 	u8 pi_size;
+	u8 dpc;
+	u8 pi_type;
+	bool lbprz;
 	u64 capacity;
 	u8 lbaf;
 	const char *unusable;
@@ -61,6 +67,10 @@ static void mqnvme_ns_parse(struct nvme_id_ns *id, struct mqnvme_ns_info *info)
 	info->pi_size = id->dps & NVME_NS_DPS_PI_MASK ?
 			sizeof(struct t10_pi_tuple) : 0;
 	info->capacity = le64_to_cpu(id->nsze);
+	info->dpc = id->dpc;
+	info->pi_type = id->dps & NVME_NS_DPS_PI_MASK;
+	/* DLFEAT 001b: a deallocated block reads as zeroes. */
+	info->lbprz = (id->dlfeat & 0x7) == 0x1;
 	if (lbaf > id->nlbaf || info->lba_shift < SECTOR_SHIFT ||
 	    info->lba_shift > PAGE_SHIFT)
 		info->unusable = "its block size is not usable";
@@ -158,6 +168,9 @@ static void mqnvme_ns_set_format(struct mqnvme_ns *ns,
 	ns->ms = info->ms;
 	ns->ext = info->ext;
 	ns->pi_size = info->pi_size;
+	ns->dpc = info->dpc;
+	ns->pi_type = info->pi_type;
+	ns->lbprz = info->lbprz;
 }
 
 static void mqnvme_ns_log_format(struct mqnvme_ns *ns,
@@ -212,6 +225,7 @@ static int mqnvme_add_ns(struct mqnvme_ctrl *ctrl, u32 nsid,
 	ns->ctrl = ctrl;
 	ns->nsid = nsid;
 	ns->scan_gen = ctrl->scan_gen;
+	ns->sg_reserved_size = INT_MAX;
 	memcpy(ns->eui64, ids->eui64, sizeof(ns->eui64));
 	memcpy(ns->nguid, ids->nguid, sizeof(ns->nguid));
 	uuid_copy(&ns->uuid, &ids->uuid);

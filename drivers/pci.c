@@ -128,6 +128,8 @@ static void mqnvme_remove(struct pci_dev *pdev)
 	down_write(&ctrl->ioctl_rwsem);
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
 	up_write(&ctrl->ioctl_rwsem);
+	/* A FORMAT UNIT that SG_IO started in the background ends first. */
+	mqnvme_scsi_stop_ctrl(ctrl);
 	/* No event work (uevents, rescans) once the device starts going. */
 	mqnvme_aen_stop(ctrl);
 	mqnvme_sysfs_remove_ctrl(ctrl);

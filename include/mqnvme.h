@@ -54,9 +54,11 @@ enum mqnvme_inject_fault {
 	MQNVME_INJECT_NO_QUEUES		= 1 << 2,
 	MQNVME_INJECT_ENABLE_TIMEOUT	= 1 << 3,
 	MQNVME_INJECT_MSIX_LOST		= 1 << 4,
+	/* SG_IO sends what OACS/ONCS say the controller lacks. */
+	MQNVME_INJECT_SCSI_CAPS		= 1 << 5,
 };
 
-#define MQNVME_INJECT_ALL		((1U << 5) - 1)
+#define MQNVME_INJECT_ALL		((1U << 6) - 1)
 
 enum mqnvme_ctrl_state {
 	MQNVME_CTRL_NEW,
@@ -180,6 +182,14 @@ struct mqnvme_iod {
  * @eui64: IEEE Extended Unique Identifier, zero when the namespace has none
  * @nguid: Namespace Globally Unique Identifier, zero when none
  * @uuid: Namespace UUID, null when none
+ * @dpc: Identify Namespace DPC: the PI types it can be formatted with
+ * @pi_type: the PI type it is formatted with (DPS), 0 without
+ * @lbprz: deallocated blocks read as zeroes (DLFEAT)
+ * @sg_timeout: SG_SET_TIMEOUT's default SG_IO timeout in jiffies, 0: 60 s
+ * @sg_reserved_size: SG_SET_RESERVED_SIZE's value
+ * @sg_d_sense: SG_IO sense in descriptor format (control mode page)
+ * @sg_block_len: block length of the next FORMAT UNIT (MODE SELECT), 0
+ *                for the current one
  */
 struct mqnvme_ns {
 	struct list_head list;
@@ -195,6 +205,13 @@ struct mqnvme_ns {
 	u8 eui64[8];
 	u8 nguid[16];
 	uuid_t uuid;
+	u8 dpc;
+	u8 pi_type;
+	bool lbprz;
+	unsigned int sg_timeout;
+	int sg_reserved_size;
+	bool sg_d_sense;
+	u32 sg_block_len;
 };
 
 /**
@@ -289,7 +306,17 @@ struct mqnvme_ctrl {
 	u16 oacs;
 	u32 oaes;
 	u8 vwc;
+	u8 npss;
+	u8 fwug;
 	bool sgls;
+
+	/* FORMAT UNIT with IMMED through SG_IO (scsi.c). */
+	struct work_struct format_work;
+	struct mutex format_lock;	/* the fields below */
+	bool format_running;
+	bool format_failed;		/* reported once, as 3/31/00 */
+	u32 format_nsid;
+	u32 format_cdw10;
 };
 
 static inline unsigned int mqnvme_nr_default_queues(struct mqnvme_ctrl *ctrl)
@@ -344,6 +371,9 @@ int mqnvme_admin_init(struct mqnvme_ctrl *ctrl);
 void mqnvme_admin_exit(struct mqnvme_ctrl *ctrl);
 int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
 		      void *buf, unsigned int len, union nvme_result *result);
+int mqnvme_sync_cmd(struct request_queue *q, struct nvme_command *cmd,
+		    void *buf, unsigned int len, union nvme_result *result,
+		    unsigned int timeout);
 int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
 			      struct nvme_command *cmd, void *buf,
 			      unsigned int len, union nvme_result *result,
@@ -390,6 +420,18 @@ extern const struct file_operations mqnvme_ctrl_fops;
 void mqnvme_effects_init(struct mqnvme_ctrl *ctrl, u8 lpa);
 int mqnvme_bdev_ioctl(struct block_device *bdev, blk_mode_t mode,
 		      unsigned int cmd, unsigned long arg);
+bool mqnvme_ioctl_enter(struct mqnvme_ctrl *ctrl);
+void mqnvme_ioctl_exit(struct mqnvme_ctrl *ctrl);
+void mqnvme_passthru_start(struct mqnvme_ctrl *ctrl, u32 effects);
+void mqnvme_passthru_end(struct mqnvme_ctrl *ctrl, u32 effects);
+int mqnvme_rq_map_user_iter(struct request *req, struct iov_iter *iter);
+
+/* scsi.c: SG_IO and the SCSI ioctls, translated to NVMe */
+bool mqnvme_scsi_ioctl_cmd(unsigned int cmd);
+int mqnvme_scsi_ioctl(struct block_device *bdev, blk_mode_t mode,
+		      unsigned int cmd, void __user *argp);
+void mqnvme_scsi_init_ctrl(struct mqnvme_ctrl *ctrl);
+void mqnvme_scsi_stop_ctrl(struct mqnvme_ctrl *ctrl);
 
 /* irq.c: the interrupt ladder, I/O vectors, coalescing */
 int mqnvme_irq_setup_admin(struct mqnvme_ctrl *ctrl);

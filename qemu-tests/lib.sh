@@ -75,6 +75,10 @@ nvme_bdfs() {
 	done
 }
 
+# mqnvme uses scsi_mod's SG_IO helpers (get_sg_io_hdr, scsi_cmd_allowed):
+# insmod needs it loaded, as modprobe would do by itself.
+modprobe scsi_mod || echo "cannot load scsi_mod: mqnvme will not load"
+
 mq_load() { # [PARAM=VALUE...]
 	insmod "$mqmod/mqnvme.ko" "$@" || fail "insmod mqnvme $*"
 }

@@ -6,8 +6,8 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
 	xz-utils rsync socat python3 sparse busybox-static e2fsprogs
 	linux-headers-6.12-amd64 linux-image-6.12-amd64 linux-source-6.12
-	qemu-system-x86 qemu-utils fio nvme-cli sg3-utils smartmontools
-	g++ cmake libgtest-dev fdisk pciutils
+	qemu-system-x86 qemu-utils fio nvme-cli sg3-utils smartmontools sdparm hdparm
+	g++ g++-multilib cmake libgtest-dev fdisk pciutils
 )
 missing=()
 for p in "${pkgs[@]}"; do
