@@ -1147,6 +1147,19 @@ static int mqnvme_sgio_run(struct mqnvme_sgio *s)
 	return ret;
 }
 
+/*
+ * scsi_cmd_allowed()'s rules (read CDBs for anyone who may open the disk,
+ * write CDBs on a writable open, the rest CAP_SYS_RAWIO), and no command
+ * that changes the medium without a writable open.
+ */
+static bool mqnvme_scsi_allowed(u8 *cdb, bool open_for_write)
+{
+	if (!scsi_cmd_allowed(cdb, open_for_write))
+		return false;
+	return open_for_write || !mqnvme_scsi_writes_medium(cdb) ||
+	       capable(CAP_SYS_RAWIO);
+}
+
 /* sg_io() of drivers/scsi/scsi_ioctl.c, translated. */
 static int mqnvme_sg_io(struct mqnvme_ns *ns, struct sg_io_hdr *hdr,
 			bool open_for_write)
@@ -1189,7 +1202,7 @@ static int mqnvme_sg_io(struct mqnvme_ns *ns, struct sg_io_hdr *hdr,
 	if (copy_from_user(s->cdb, hdr->cmdp, hdr->cmd_len))
 		goto out;
 	ret = -EPERM;
-	if (!scsi_cmd_allowed(s->cdb, open_for_write))
+	if (!mqnvme_scsi_allowed(s->cdb, open_for_write))
 		goto out;
 	s->timeout = mqnvme_sgio_timeout(ns, hdr->timeout);
 	s->xfer_len = hdr->dxfer_len;
@@ -1298,7 +1311,7 @@ static int mqnvme_scsi_send_command(struct mqnvme_ns *ns, bool open_for_write,
 	    (in_len && copy_from_user(buf, sic->data + s->cdb_len, in_len)))
 		goto out;
 	ret = -EPERM;
-	if (!scsi_cmd_allowed(s->cdb, open_for_write))
+	if (!mqnvme_scsi_allowed(s->cdb, open_for_write))
 		goto out;
 	s->timeout = mqnvme_sgio_timeout(ns, 0);
 	s->data_in = !in_len;

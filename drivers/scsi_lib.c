@@ -375,6 +375,41 @@ const struct mqnvme_scsi_cmd *mqnvme_scsi_lookup(const u8 *cdb,
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_scsi_lookup);
 
 /**
+ * mqnvme_scsi_writes_medium - does the command change data or settings
+ * @cdb: the CDB
+ *
+ * scsi_cmd_allowed() lets anyone who may open the disk send opcode 42h,
+ * which it knows as the CD command READ SUB-CHANNEL; for a disk it is
+ * UNMAP. The translation asks for a writable open (or CAP_SYS_RAWIO) for
+ * every command this returns true for.
+ *
+ * Return: true for commands that write, deallocate, format or change
+ * mode pages, firmware or security state.
+ */
+bool mqnvme_scsi_writes_medium(const u8 *cdb)
+{
+	switch (cdb[0]) {
+	case WRITE_6:
+	case WRITE_10:
+	case WRITE_12:
+	case WRITE_16:
+	case WRITE_SAME:
+	case WRITE_SAME_16:
+	case UNMAP:
+	case FORMAT_UNIT:
+	case MODE_SELECT:
+	case MODE_SELECT_10:
+	case WRITE_BUFFER:
+	case SECURITY_PROTOCOL_OUT:
+	case SEND_DIAGNOSTIC:
+		return true;
+	default:
+		return false;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_scsi_writes_medium);
+
+/**
  * mqnvme_scsi_check_cdb - refuse reserved and unsupported bits
  * @cmd: the table entry
  * @cdb: the CDB, @cmd->cdb_len bytes

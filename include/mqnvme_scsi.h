@@ -196,6 +196,7 @@ void mqnvme_scsi_nvme_status(u16 status, struct mqnvme_sense *s);
 const struct mqnvme_scsi_cmd *mqnvme_scsi_lookup(const u8 *cdb,
 						 unsigned int len, u32 caps,
 						 struct mqnvme_sense *s);
+bool mqnvme_scsi_writes_medium(const u8 *cdb);
 bool mqnvme_scsi_check_cdb(const struct mqnvme_scsi_cmd *cmd, const u8 *cdb,
 			   struct mqnvme_sense *s);
 bool mqnvme_scsi_decode_lba(const u8 *cdb, struct mqnvme_scsi_lba *r);

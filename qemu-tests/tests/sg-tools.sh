@@ -3,7 +3,8 @@
 # TUR, REQUEST SENSE, START STOP, SYNCHRONIZE CACHE, UNMAP, WRITE SAME,
 # VERIFY, sg_dd, WRITE BUFFER, SECURITY PROTOCOL, SEND DIAGNOSTIC,
 # FORMAT UNIT, REPORT SUPPORTED OPERATION CODES), sdparm setting WCE,
-# smartctl -d scsi, hdparm (ATA PASS-THROUGH refused) and fio's sg engine.
+# smartctl -d scsi, hdparm (ATA PASS-THROUGH refused), udev's scsi_id and
+# fio's sg engine.
 # Every answer is checked against what QEMU's controller is (model, size,
 # temperature, limits) and the data against what was written.
 # smp: 2
@@ -58,6 +59,13 @@ run 0 sg_vpd -p lbpv "$dev"
 has "$out" "\(LBPU\): 1" "\(LBPWS\): 1" "\(LBPWS10\): 1" "Provisioning type: 2"
 run 5 sg_raw -r 255 "$dev" 12 01 8f 00 ff 00
 has "$out" "Illegal [Rr]equest"
+
+log "udev's scsi_id (SG_IO v4 first: EINVAL, then v3) names the disk by its EUI-64"
+run 0 /usr/lib/udev/scsi_id --whitelisted --replace-whitespace --device="$dev"
+# Identifier type 2 (EUI-64) + the EUI-64, as for any SCSI disk.
+assert_eq "$(cat "$out")" "20011223344556677" "scsi_id"
+run 0 /usr/lib/udev/scsi_id --whitelisted --export --device="$dev"
+has "$out" "^ID_VENDOR=NVMe$" "^ID_MODEL=QEMU_NVMe_Ctrl$" "^ID_SERIAL=20011223344556677$"
 
 log "capacity, LUNs"
 run 0 sg_readcap "$dev"
