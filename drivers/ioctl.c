@@ -16,6 +16,9 @@
 
 #include "mqnvme.h"
 
+/* Resets in a row an ioctl waits through before it gives up (-ENODEV). */
+#define MQNVME_IOCTL_RESET_WAITS	16
+
 /* Bigger separate metadata buffers than a maximum transfer needs: -EINVAL. */
 #define MQNVME_MAX_META_LEN	SZ_1M
 
@@ -604,11 +607,17 @@ static int mqnvme_ctrl_io_cmd(struct mqnvme_ctrl *ctrl, void __user *argp,
 bool mqnvme_ioctl_enter(struct mqnvme_ctrl *ctrl)
 {
 	enum mqnvme_ctrl_state state;
+	int i;
 
 	down_read(&ctrl->ioctl_rwsem);
-	state = READ_ONCE(ctrl->state);
-	if (state == MQNVME_CTRL_RESETTING || state == MQNVME_CTRL_CONNECTING)
+	/* The next reset may begin as soon as one ends: wait for a few. */
+	for (i = 0; i < MQNVME_IOCTL_RESET_WAITS; i++) {
+		state = READ_ONCE(ctrl->state);
+		if (state != MQNVME_CTRL_RESETTING &&
+		    state != MQNVME_CTRL_CONNECTING)
+			break;
 		flush_work(&ctrl->reset_work);
+	}
 	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE)
 		return true;
 	up_read(&ctrl->ioctl_rwsem);

@@ -38,7 +38,12 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 namespace {
+
+using mqtest::Buf;
+using mqtest::Fd;
 
 // NVMe status values as the ioctls return them: SCT << 8 | SC, DNR 0x4000.
 constexpr int kStatusMask = 0x7ff;
@@ -71,51 +76,7 @@ std::string Env(const char *name, const char *def = nullptr)
 	return v ? v : def;
 }
 
-class Fd {
-public:
-	Fd(const std::string &path, int flags) : fd_(open(path.c_str(), flags))
-	{
-		if (fd_ < 0)
-			ADD_FAILURE() << "open " << path << ": " << strerror(errno);
-	}
-	~Fd()
-	{
-		if (fd_ >= 0)
-			close(fd_);
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	int get() const { return fd_; }
 
-private:
-	int fd_;
-};
-
-// Page-aligned buffer with an optional offset into it.
-class Buf {
-public:
-	explicit Buf(size_t len, size_t offset = 0, int fill = 0)
-		: len_(len + offset + 4096), offset_(offset)
-	{
-		mem_ = static_cast<uint8_t *>(mmap(nullptr, len_,
-						   PROT_READ | PROT_WRITE,
-						   MAP_PRIVATE | MAP_ANONYMOUS,
-						   -1, 0));
-		if (mem_ == MAP_FAILED)
-			abort();
-		memset(mem_, fill, len_);
-	}
-	~Buf() { munmap(mem_, len_); }
-	Buf(const Buf &) = delete;
-	Buf &operator=(const Buf &) = delete;
-	uint8_t *data() { return mem_ + offset_; }
-	uint64_t addr() { return reinterpret_cast<uintptr_t>(data()); }
-
-private:
-	uint8_t *mem_;
-	size_t len_;
-	size_t offset_;
-};
 
 // The ioctl's return value, or -errno.
 int Ioctl(int fd, unsigned long req, void *arg)

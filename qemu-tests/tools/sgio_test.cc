@@ -44,7 +44,12 @@
 
 #include <gtest/gtest.h>
 
+#include "test_util.h"
+
 namespace {
+
+using mqtest::Buf;
+using mqtest::Fd;
 
 // SCSI ioctls glibc's <scsi/scsi_ioctl.h> does not name.
 constexpr unsigned long kScsiIoctlSendCommand = 1;
@@ -215,52 +220,7 @@ uint64_t SysfsU64(const std::string &disk, const char *attr)
 	return v;
 }
 
-class Fd {
-public:
-	Fd(const std::string &path, int flags) : fd_(open(path.c_str(), flags))
-	{
-		if (fd_ < 0)
-			ADD_FAILURE() << "open " << path << ": " << strerror(errno);
-	}
-	~Fd()
-	{
-		if (fd_ >= 0)
-			close(fd_);
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	int get() const { return fd_; }
 
-private:
-	int fd_;
-};
-
-// Page-aligned anonymous memory, @fill everywhere, with @offset into it.
-class Buf {
-public:
-	explicit Buf(size_t len, size_t offset = 0, int fill = 0)
-		: len_(len + offset + 8192), offset_(offset)
-	{
-		mem_ = static_cast<uint8_t *>(mmap(nullptr, len_,
-						   PROT_READ | PROT_WRITE,
-						   MAP_PRIVATE | MAP_ANONYMOUS,
-						   -1, 0));
-		if (mem_ == MAP_FAILED)
-			abort();
-		memset(mem_, fill, len_);
-	}
-	~Buf() { munmap(mem_, len_); }
-	Buf(const Buf &) = delete;
-	Buf &operator=(const Buf &) = delete;
-	uint8_t *data() { return mem_ + offset_; }
-	uint8_t *base() { return mem_; }
-	size_t size() const { return len_; }
-
-private:
-	uint8_t *mem_;
-	size_t len_;
-	size_t offset_;
-};
 
 // True when @n bytes at @p are all @v.
 bool All(const uint8_t *p, size_t n, uint8_t v)
