@@ -1,5 +1,6 @@
 # The `make run` demonstration: one emulated NVMe controller, mqnvme bound to
-# it, fio writing, verifying and reading through /dev/mqnvme0n1.
+# it, fio writing, verifying and reading through /dev/mqnvme0n1, then the
+# SCSI tools answering through SG_IO.
 # smp: 2
 # timeout: 300
 # disk: d1 1G
@@ -19,6 +20,9 @@ fio_ok --name=write-verify --filename="$dev" --rw=write --bs=128k --size=128M \
 fio --name=randread --filename="$dev" --rw=randread --bs=4k --size=1G \
 	--ioengine=io_uring --iodepth=32 --direct=1 --numjobs=2 --group_reporting \
 	--time_based --runtime=10 --eta=never | grep -E 'IOPS|lat \(usec\): min'
+log "SCSI tools through SG_IO: sg_inq, sg_readcap"
+sg_inq "$dev" | grep -E 'identification|revision|serial'
+sg_readcap -l "$dev" | grep -E 'Last LBA|block length|lbpme'
 log "queues after the run"
 cat /sys/kernel/debug/mqnvme/mqnvme0/queues
 mq_unload
