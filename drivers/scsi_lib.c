@@ -711,7 +711,8 @@ static int mqnvme_vpd_provisioning(const struct mqnvme_scsi_lu *lu, u8 *p)
 	}
 	if (lu->caps & MQNVME_SCSI_CAP_WZ)
 		p[1] |= 0x60;		/* LBPWS, LBPWS10 */
-	if (lu->lbprz)
+	/* As READ CAPACITY(16): only where blocks can be deallocated. */
+	if (lu->lbprz && (lu->caps & MQNVME_SCSI_CAP_DSM))
 		p[1] |= 0x04;		/* LBPRZ 001b: deallocated reads 0 */
 	return 4;
 }
@@ -1486,7 +1487,7 @@ int mqnvme_scsi_pick_lbaf(const struct nvme_id_ns *id, u32 block_len,
 		ms = le16_to_cpu(id->lbaf[i].ms);
 		if (pi_type && ms < 8)
 			continue;
-		if (ms < best_ms) {
+		if (best < 0 || ms < best_ms) {
 			best = i;
 			best_ms = ms;
 		}

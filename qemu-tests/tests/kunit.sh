@@ -1,6 +1,7 @@
 # The KUnit suites of kunit/ (pure logic: PRP/SGL construction, command ids,
 # queue and vector arithmetic, passthrough transfer sizes and refusals,
-# asynchronous event decoding), run in the debug kernel, KTAP parsed.
+# asynchronous event decoding; the SCSI translation's CDB checks, response
+# data and sense), run in the debug kernel, KTAP parsed.
 # kernels: debug
 # smp: 2
 # timeout: 200
@@ -8,7 +9,8 @@
 mq_load
 insmod "$mqmod/mqnvme_kunit.ko" || fail "insmod mqnvme_kunit"
 total=0
-for suite in mqnvme_dptr mqnvme_queue mqnvme_passthru; do
+for suite in mqnvme_dptr mqnvme_queue mqnvme_passthru \
+	mqnvme_scsi_cdb mqnvme_scsi_resp mqnvme_scsi_sense; do
 	res=/sys/kernel/debug/kunit/$suite/results
 	[[ -r $res ]] || fail "no KTAP results for $suite"
 	cat "$res"
@@ -16,6 +18,6 @@ for suite in mqnvme_dptr mqnvme_queue mqnvme_passthru; do
 	log "$summary"
 	total=$((total + ${summary%% *}))
 done
-assert_ge "$total" 25 "KUnit cases run"
+assert_ge "$total" 78 "KUnit cases run"
 rmmod mqnvme_kunit
 mq_unload
