@@ -7,6 +7,7 @@
 #include <linux/blk-mq.h>
 #include <linux/capability.h>
 #include <linux/compat.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/nvme_ioctl.h>
@@ -606,17 +607,26 @@ static int mqnvme_ctrl_io_cmd(struct mqnvme_ctrl *ctrl, void __user *argp,
  */
 bool mqnvme_ioctl_enter(struct mqnvme_ctrl *ctrl)
 {
+	unsigned long until = jiffies + HZ;
 	enum mqnvme_ctrl_state state;
-	int i;
+	int waits = 0;
 
 	down_read(&ctrl->ioctl_rwsem);
 	/* The next reset may begin as soon as one ends: wait for a few. */
-	for (i = 0; i < MQNVME_IOCTL_RESET_WAITS; i++) {
+	for (;;) {
 		state = READ_ONCE(ctrl->state);
 		if (state != MQNVME_CTRL_RESETTING &&
 		    state != MQNVME_CTRL_CONNECTING)
 			break;
-		flush_work(&ctrl->reset_work);
+		if (flush_work(&ctrl->reset_work)) {
+			if (++waits >= MQNVME_IOCTL_RESET_WAITS)
+				break;
+		} else {
+			/* RESETTING is set just before the work is queued. */
+			if (time_after(jiffies, until))
+				break;
+			usleep_range(100, 200);
+		}
 	}
 	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE)
 		return true;
