@@ -433,6 +433,7 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	ctrl->oncs = le16_to_cpu(id->oncs);
 	ctrl->oacs = le16_to_cpu(id->oacs);
 	ctrl->oaes = le32_to_cpu(id->oaes);
+	ctrl->ctratt = le32_to_cpu(id->ctratt);
 	ctrl->vwc = id->vwc;
 	ctrl->npss = id->npss;
 	ctrl->fwug = id->fwug;

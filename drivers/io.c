@@ -5,6 +5,7 @@
  * queue; completions are matched back by command id, batched where blk-mq
  * allows, and unmapped.
  */
+#include <linux/blk-integrity.h>
 #include <linux/blk-mq.h>
 #include <linux/blk-mq-pci.h>
 #include <linux/dma-mapping.h>
@@ -45,6 +46,11 @@ static void mqnvme_unmap_data(struct request *req)
 	struct mqnvme_ctrl *ctrl = req->mq_hctx->queue->tag_set->driver_data;
 	struct mqnvme_iod *iod = mqnvme_req_iod(req);
 
+	if (iod->meta_len) {
+		dma_unmap_page(ctrl->dev, iod->meta_dma, iod->meta_len,
+			       rq_dma_dir(req));
+		iod->meta_len = 0;
+	}
 	if (iod->dsm_range) {
 		dma_pool_free(ctrl->prp_page_pool, iod->dsm_range,
 			      iod->first_dma);
@@ -177,6 +183,23 @@ out_ioerr:
 	return BLK_STS_IOERR;
 }
 
+/* The integrity payload: one segment (max_integrity_segments), MPTR. */
+static blk_status_t mqnvme_map_metadata(struct mqnvme_ctrl *ctrl,
+					struct request *req)
+{
+	struct mqnvme_iod *iod = mqnvme_req_iod(req);
+	struct bio_vec bv = rq_integrity_vec(req);
+	dma_addr_t dma;
+
+	dma = dma_map_bvec(ctrl->dev, &bv, rq_dma_dir(req), 0);
+	if (dma_mapping_error(ctrl->dev, dma))
+		return BLK_STS_RESOURCE;
+	iod->meta_dma = dma;
+	iod->meta_len = bv.bv_len;
+	iod->cmd.rw.metadata = cpu_to_le64(dma);
+	return BLK_STS_OK;
+}
+
 static inline u64 mqnvme_sect_to_lba(struct mqnvme_ns *ns, sector_t sector)
 {
 	return sector >> (ns->lba_shift - SECTOR_SHIFT);
@@ -229,6 +252,7 @@ static blk_status_t mqnvme_setup_cmd(struct mqnvme_ctrl *ctrl,
 	struct mqnvme_ns *ns = req->q->queuedata;
 	struct nvme_command *cmd = mqnvme_req_cmd(req);
 	enum req_op op = req_op(req);
+	blk_status_t ret;
 
 	if (op == REQ_OP_DRV_IN || op == REQ_OP_DRV_OUT)
 		return BLK_STS_OK;	/* filled in by the submitter */
@@ -250,7 +274,7 @@ static blk_status_t mqnvme_setup_cmd(struct mqnvme_ctrl *ctrl,
 			cpu_to_le64(mqnvme_sect_to_lba(ns, blk_rq_pos(req)));
 		cmd->write_zeroes.length =
 			cpu_to_le16((blk_rq_bytes(req) >> ns->lba_shift) - 1);
-		return BLK_STS_OK;
+		break;
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
 		cmd->rw.opcode = op == REQ_OP_WRITE ? nvme_cmd_write :
@@ -262,10 +286,16 @@ static blk_status_t mqnvme_setup_cmd(struct mqnvme_ctrl *ctrl,
 			cpu_to_le16((blk_rq_bytes(req) >> ns->lba_shift) - 1);
 		if (req->cmd_flags & REQ_FUA)
 			cmd->rw.control |= cpu_to_le16(NVME_RW_FUA);
-		return BLK_STS_OK;
+		break;
 	default:
 		return BLK_STS_NOTSUPP;
 	}
+	if (ns->ms) {
+		ret = mqnvme_pi_setup_rw(ns, req, cmd);
+		if (ret)
+			return ret;
+	}
+	return BLK_STS_OK;
 }
 
 static blk_status_t mqnvme_prep_rq(struct mqnvme_queue *q, struct request *req)
@@ -282,6 +312,7 @@ static blk_status_t mqnvme_prep_rq(struct mqnvme_queue *q, struct request *req)
 	iod->use_sgl = false;
 	iod->dma_len = 0;
 	iod->dsm_range = NULL;
+	iod->meta_len = 0;
 	iod->sgt.sgl = NULL;
 	iod->sgt.nents = 0;
 	iod->lists.nr = 0;
@@ -293,6 +324,13 @@ static blk_status_t mqnvme_prep_rq(struct mqnvme_queue *q, struct request *req)
 		ret = mqnvme_map_data(q, req);
 		if (ret)
 			return ret;
+	}
+	if (blk_integrity_rq(req)) {
+		ret = mqnvme_map_metadata(q->ctrl, req);
+		if (ret) {
+			mqnvme_unmap_data(req);
+			return ret;
+		}
 	}
 	iod->genctr++;
 	iod->cmd.common.command_id = mqnvme_cid(iod->genctr, req->tag);
@@ -363,6 +401,10 @@ static void mqnvme_log_error(struct request *req)
 
 	if (!ns || (req->rq_flags & RQF_QUIET))
 		return;
+	if (mqnvme_pi_status_check(iod->status)) {
+		mqnvme_pi_error(ns, req, iod->status);
+		return;
+	}
 	pr_err_ratelimited("%s: %s sector %llu len %u failed, NVMe status 0x%03x%s\n",
 			   ns->disk->disk_name, blk_op_str(req_op(req)),
 			   (unsigned long long)blk_rq_pos(req),

@@ -179,12 +179,17 @@ static int mqnvme_cmd_permission(struct mqnvme_ctrl *ctrl, struct mqnvme_ns *ns,
 	return ok ? 0 : -EACCES;
 }
 
-static void mqnvme_ns_format(struct mqnvme_ns *ns, struct mqnvme_ns_format *fmt)
+/**
+ * mqnvme_ns_format - what the sizes of a namespace's commands depend on
+ * @ns: the namespace
+ * @fmt: filled in
+ */
+void mqnvme_ns_format(struct mqnvme_ns *ns, struct mqnvme_ns_format *fmt)
 {
 	fmt->lba_shift = ns->lba_shift;
 	fmt->ms = ns->ms;
 	fmt->ext = ns->ext;
-	fmt->pi_size = ns->pi_size;
+	fmt->pi_size = ns->pi.pi_size;
 }
 
 /*
@@ -226,26 +231,25 @@ static int mqnvme_check_buffers(struct mqnvme_ns *ns, struct mqnvme_user_cmd *uc
 
 /*
  * A separate metadata buffer goes through a kernel bounce buffer: the
- * namespace has no integrity profile for block-layer mapping, and the
- * bounce keeps the controller inside memory the driver owns.
+ * request carries no block-layer integrity payload, and the bounce keeps
+ * the controller inside memory the driver owns.
  */
 static void *mqnvme_map_meta(struct mqnvme_ctrl *ctrl, struct mqnvme_user_cmd *uc,
 			     dma_addr_t *dma)
 {
 	void *meta;
 
-	meta = kzalloc(uc->meta_len, GFP_KERNEL);
+	meta = mqnvme_meta_alloc(ctrl, uc->meta_len, dma);
 	if (!meta)
 		return ERR_PTR(-ENOMEM);
-	if (nvme_is_write(&uc->cmd) &&
-	    copy_from_user(meta, mqnvme_user_ptr(uc->umeta), uc->meta_len)) {
-		kfree(meta);
-		return ERR_PTR(-EFAULT);
-	}
-	*dma = dma_map_single(ctrl->dev, meta, uc->meta_len, DMA_BIDIRECTIONAL);
-	if (dma_mapping_error(ctrl->dev, *dma)) {
-		kfree(meta);
-		return ERR_PTR(-ENOMEM);
+	if (nvme_is_write(&uc->cmd)) {
+		if (copy_from_user(meta, mqnvme_user_ptr(uc->umeta),
+				   uc->meta_len)) {
+			mqnvme_meta_free(ctrl, meta, uc->meta_len, *dma);
+			return ERR_PTR(-EFAULT);
+		}
+		dma_sync_single_for_device(ctrl->dev, *dma, uc->meta_len,
+					   DMA_BIDIRECTIONAL);
 	}
 	uc->cmd.rw.metadata = cpu_to_le64(*dma);
 	return meta;
@@ -257,11 +261,11 @@ static int mqnvme_unmap_meta(struct mqnvme_ctrl *ctrl,
 {
 	int ret = 0;
 
-	dma_unmap_single(ctrl->dev, dma, uc->meta_len, DMA_BIDIRECTIONAL);
+	dma_sync_single_for_cpu(ctrl->dev, dma, uc->meta_len, DMA_BIDIRECTIONAL);
 	if (status >= 0 && !nvme_is_write(&uc->cmd) &&
 	    copy_to_user(mqnvme_user_ptr(uc->umeta), meta, uc->meta_len))
 		ret = -EFAULT;
-	kfree(meta);
+	mqnvme_meta_free(ctrl, meta, uc->meta_len, dma);
 	return ret;
 }
 

@@ -143,6 +143,34 @@ static const struct kernel_param_ops mqnvme_irq_mode_ops = {
 module_param_cb(irq_mode, &mqnvme_irq_mode_ops, NULL, 0444);
 MODULE_PARM_DESC(irq_mode, "highest rung of the interrupt ladder msix > msi > intx > poll to try; auto = msix [auto|msix|msi|intx|poll, default auto]");
 
+enum mqnvme_pi_mode mqnvme_pi_mode = MQNVME_PI_HOST;
+
+static int mqnvme_pi_mode_set(const char *buf, const struct kernel_param *kp)
+{
+	if (sysfs_streq(buf, "host")) {
+		mqnvme_pi_mode = MQNVME_PI_HOST;
+	} else if (sysfs_streq(buf, "pract")) {
+		mqnvme_pi_mode = MQNVME_PI_PRACT;
+	} else {
+		pr_err(MQNVME_NAME ": pi=%s is not one of host, pract\n", buf);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mqnvme_pi_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mqnvme_pi_mode == MQNVME_PI_PRACT ? "pract" : "host");
+}
+
+static const struct kernel_param_ops mqnvme_pi_mode_ops = {
+	.set = mqnvme_pi_mode_set,
+	.get = mqnvme_pi_mode_get,
+};
+module_param_cb(pi, &mqnvme_pi_mode_ops, NULL, 0444);
+MODULE_PARM_DESC(pi, "who protects blocks of namespaces formatted with protection information: host = the block layer generates and verifies the tuples (integrity profile), pract = the controller inserts and strips them (PRACT; only where the metadata is the PI tuple alone) [host|pract, default host]");
+
 int mqnvme_major;
 
 static int __init mqnvme_init(void)
@@ -183,3 +211,5 @@ module_exit(mqnvme_exit);
 MODULE_AUTHOR("mqnvme developers");
 MODULE_DESCRIPTION("PCIe NVMe blk-mq driver with one queue pair per CPU");
 MODULE_LICENSE("GPL");
+/* The PCLMULQDQ guard CRC for PI namespaces (pi.c asks for it too). */
+MODULE_SOFTDEP("pre: crct10dif-pclmul");

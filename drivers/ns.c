@@ -34,11 +34,11 @@ static const struct block_device_operations mqnvme_bdev_ops = {
  * @lba_shift: log2 of the block size, 9 when the format is not usable
  * @ms: metadata bytes per block
  * @ext: metadata interleaved with the data
- * @pi_size: protection information bytes, 0 without PI
+ * @pi: how the metadata is served
  * @capacity: usable blocks, 0 when the driver cannot serve the format
  * @lbaf: the LBA format index in use
  * @dpc: the PI types the namespace can be formatted with
- * @pi_type: the PI type in use, 0 without
+ * @pi_type: the PI type it is formatted with (DPS), 0 without
  * @lbprz: deallocated blocks read as zeroes
  * @unusable: why the format is not served, or NULL
  */
@@ -46,7 +46,7 @@ struct mqnvme_ns_info {
 	u8 lba_shift;
 	u16 ms;
 	bool ext;
-	u8 pi_size;
+	struct mqnvme_pi_setup pi;
 	u8 dpc;
 	u8 pi_type;
 	bool lbprz;
@@ -55,27 +55,30 @@ struct mqnvme_ns_info {
 	const char *unusable;
 };
 
-static void mqnvme_ns_parse(struct nvme_id_ns *id, struct mqnvme_ns_info *info)
+static void mqnvme_ns_parse(struct mqnvme_ctrl *ctrl, u32 nsid,
+			    struct nvme_id_ns *id, struct mqnvme_ns_info *info)
 {
 	u8 lbaf = nvme_lbaf_index(id->flbas);
+	struct mqnvme_pi_format f;
 
 	memset(info, 0, sizeof(*info));
 	info->lbaf = lbaf;
 	info->lba_shift = id->lbaf[lbaf].ds;
 	info->ms = le16_to_cpu(id->lbaf[lbaf].ms);
 	info->ext = info->ms && (id->flbas & NVME_NS_FLBAS_META_EXT);
-	info->pi_size = id->dps & NVME_NS_DPS_PI_MASK ?
-			sizeof(struct t10_pi_tuple) : 0;
 	info->capacity = le64_to_cpu(id->nsze);
 	info->dpc = id->dpc;
 	info->pi_type = id->dps & NVME_NS_DPS_PI_MASK;
 	/* DLFEAT 001b: a deallocated block reads as zeroes. */
 	info->lbprz = (id->dlfeat & 0x7) == 0x1;
 	if (lbaf > id->nlbaf || info->lba_shift < SECTOR_SHIFT ||
-	    info->lba_shift > PAGE_SHIFT)
+	    info->lba_shift > PAGE_SHIFT) {
 		info->unusable = "its block size is not usable";
-	else if (info->ms)
-		info->unusable = "formats with metadata are not served yet";
+	} else if (info->ms) {
+		mqnvme_pi_read_format(ctrl, nsid, id, &f);
+		mqnvme_pi_setup(&f, mqnvme_pi_mode, &info->pi);
+		info->unusable = info->pi.unusable;
+	}
 	if (info->unusable) {
 		info->capacity = 0;
 		if (info->lba_shift < SECTOR_SHIFT || info->lba_shift > PAGE_SHIFT)
@@ -83,9 +86,11 @@ static void mqnvme_ns_parse(struct nvme_id_ns *id, struct mqnvme_ns_info *info)
 	}
 }
 
-static void mqnvme_ns_limits(struct mqnvme_ctrl *ctrl, u8 lba_shift,
+static void mqnvme_ns_limits(struct mqnvme_ctrl *ctrl,
+			     struct mqnvme_ns_info *info,
 			     struct queue_limits *lim)
 {
+	u8 lba_shift = info->lba_shift;
 	u32 lbs = 1U << lba_shift;
 
 	lim->logical_block_size = lbs;
@@ -106,6 +111,9 @@ static void mqnvme_ns_limits(struct mqnvme_ctrl *ctrl, u8 lba_shift,
 		lim->max_write_zeroes_sectors =
 			min_t(u32, ctrl->max_hw_sectors,
 			      0x10000U << (lba_shift - SECTOR_SHIFT));
+	/* One integrity buffer per request: MPTR is a single address. */
+	lim->integrity = info->pi.bi;
+	lim->max_integrity_segments = info->pi.bi.tuple_size ? 1 : 0;
 }
 
 /* EUI-64, NGUID and UUID: from Identify Namespace and its descriptors. */
@@ -167,7 +175,7 @@ static void mqnvme_ns_set_format(struct mqnvme_ns *ns,
 	ns->lba_shift = info->lba_shift;
 	ns->ms = info->ms;
 	ns->ext = info->ext;
-	ns->pi_size = info->pi_size;
+	ns->pi = info->pi;
 	ns->dpc = info->dpc;
 	ns->pi_type = info->pi_type;
 	ns->lbprz = info->lbprz;
@@ -180,6 +188,8 @@ static void mqnvme_ns_log_format(struct mqnvme_ns *ns,
 		dev_warn(ns->ctrl->dev, "namespace %u: LBA format %u (%u-byte blocks, %u metadata bytes) not served: %s; capacity 0, passthrough still works\n",
 			 ns->nsid, info->lbaf, 1U << info->lba_shift, info->ms,
 			 info->unusable);
+	else if (info->ms)
+		mqnvme_pi_format_changed(ns);
 }
 
 /* Hold the disk's I/O for a reset. Under namespaces_lock. */
@@ -229,8 +239,8 @@ static int mqnvme_add_ns(struct mqnvme_ctrl *ctrl, u32 nsid,
 	memcpy(ns->eui64, ids->eui64, sizeof(ns->eui64));
 	memcpy(ns->nguid, ids->nguid, sizeof(ns->nguid));
 	uuid_copy(&ns->uuid, &ids->uuid);
+	mqnvme_pi_ns_init(ns);
 	mqnvme_ns_set_format(ns, info);
-	mqnvme_ns_log_format(ns, info);
 
 	minor = ida_alloc_max(&mqnvme_minor_ida, (MINORMASK + 1) / MQNVME_MINORS - 1,
 			      GFP_KERNEL);
@@ -239,7 +249,7 @@ static int mqnvme_add_ns(struct mqnvme_ctrl *ctrl, u32 nsid,
 		goto out_free_ns;
 	}
 
-	mqnvme_ns_limits(ctrl, ns->lba_shift, &lim);
+	mqnvme_ns_limits(ctrl, info, &lim);
 	disk = blk_mq_alloc_disk(&ctrl->tagset, &lim, ns);
 	if (IS_ERR(disk)) {
 		ret = PTR_ERR(disk);
@@ -255,6 +265,7 @@ static int mqnvme_add_ns(struct mqnvme_ctrl *ctrl, u32 nsid,
 		 ctrl->instance, nsid);
 	set_capacity(disk, info->capacity << (ns->lba_shift - SECTOR_SHIFT));
 	ns->disk = disk;
+	mqnvme_ns_log_format(ns, info);
 
 	/* On the list first: a reset under way must stop this disk too. */
 	mutex_lock(&ctrl->namespaces_lock);
@@ -284,6 +295,7 @@ out_free_ns:
 /* Called with @ns off the controller's list. */
 static void mqnvme_destroy_ns(struct mqnvme_ns *ns, bool gone)
 {
+	mqnvme_pi_ns_exit(ns);
 	if (gone) {
 		dev_info(ns->ctrl->dev, "namespace %u is gone, removing %s\n",
 			 ns->nsid, ns->disk->disk_name);
@@ -307,15 +319,13 @@ static int mqnvme_update_ns(struct mqnvme_ns *ns, struct mqnvme_ns_info *info)
 	struct queue_limits lim;
 	int ret;
 
-	if (ns->lba_shift != info->lba_shift || ns->ms != info->ms ||
-	    ns->ext != info->ext || ns->pi_size != info->pi_size) {
-		dev_info(ns->ctrl->dev, "namespace %u: format changed to %u-byte blocks, %u metadata bytes\n",
-			 ns->nsid, 1U << info->lba_shift, info->ms);
-		mqnvme_ns_log_format(ns, info);
-	}
+	bool changed = ns->lba_shift != info->lba_shift || ns->ms != info->ms ||
+		       ns->ext != info->ext || ns->pi_type != info->pi_type ||
+		       memcmp(&ns->pi, &info->pi, sizeof(ns->pi));
+
 	blk_mq_freeze_queue(q);
 	lim = queue_limits_start_update(q);
-	mqnvme_ns_limits(ns->ctrl, info->lba_shift, &lim);
+	mqnvme_ns_limits(ns->ctrl, info, &lim);
 	ret = queue_limits_commit_update(q, &lim);
 	if (!ret) {
 		mqnvme_ns_set_format(ns, info);
@@ -323,6 +333,11 @@ static int mqnvme_update_ns(struct mqnvme_ns *ns, struct mqnvme_ns_info *info)
 					(info->lba_shift - SECTOR_SHIFT));
 	}
 	blk_mq_unfreeze_queue(q);
+	if (!ret && changed) {
+		dev_info(ns->ctrl->dev, "namespace %u: format changed to %u-byte blocks, %u metadata bytes\n",
+			 ns->nsid, 1U << info->lba_shift, info->ms);
+		mqnvme_ns_log_format(ns, info);
+	}
 	return ret;
 }
 
@@ -372,7 +387,7 @@ static int mqnvme_scan_ns(struct mqnvme_ctrl *ctrl, u32 nsid)
 	}
 	if (!id->ncap)
 		goto out;	/* allocated but not active: removed below */
-	mqnvme_ns_parse(id, &info);
+	mqnvme_ns_parse(ctrl, nsid, id, &info);
 	mqnvme_ns_read_ids(ctrl, nsid, id, ids);
 
 	ns = mqnvme_find_ns(ctrl, nsid);

@@ -14,6 +14,7 @@
 #include <linux/compat.h>
 #include <linux/delay.h>
 #include <linux/slab.h>
+#include <linux/t10-pi.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/unaligned.h>
@@ -108,7 +109,7 @@ static void mqnvme_scsi_fill_lu(struct mqnvme_sgio *s)
 	lu->lba_shift = ns->lba_shift;
 	lu->nblocks = get_capacity(ns->disk) >> (ns->lba_shift - SECTOR_SHIFT);
 	lu->caps = mqnvme_scsi_caps(ctrl);
-	lu->pi_type = ns->pi_type;
+	lu->pi_type = ns->pi.guard64 ? 0 : ns->pi.pi_type;
 	lu->dpc = ns->dpc;
 	lu->lbprz = ns->lbprz;
 	lu->d_sense = ns->sg_d_sense;
@@ -208,13 +209,47 @@ static bool mqnvme_sgio_admin(struct mqnvme_sgio *s, struct nvme_command *c,
 	return mqnvme_sgio_status(s, ret);
 }
 
+/*
+ * A zeroed separate metadata buffer for a command whose namespace format
+ * transfers metadata (the controller does not insert and strip it all):
+ * NULL when none is needed, else to be given to mqnvme_meta_free().
+ */
+static void *mqnvme_sgio_meta(struct mqnvme_sgio *s, struct nvme_command *c,
+			      u32 *len, dma_addr_t *dma)
+{
+	struct mqnvme_ns_format fmt;
+	void *meta;
+
+	mqnvme_ns_format(s->ns, &fmt);
+	*len = mqnvme_io_meta_len(c, &fmt);
+	if (!*len)
+		return NULL;
+	meta = mqnvme_meta_alloc(s->ctrl, *len, dma);
+	if (!meta)
+		return ERR_PTR(-ENOMEM);
+	c->rw.metadata = cpu_to_le64(*dma);
+	return meta;
+}
+
 /* An I/O command with a kernel buffer (or none). */
 static bool mqnvme_sgio_io(struct mqnvme_sgio *s, struct nvme_command *c,
 			   void *buf, unsigned int len)
 {
+	dma_addr_t meta_dma = 0;
+	u32 meta_len;
+	void *meta;
+	int ret;
+
 	c->common.nsid = cpu_to_le32(s->ns->nsid);
-	return mqnvme_sgio_status(s, mqnvme_sync_cmd(s->ns->disk->queue, c, buf,
-						     len, NULL, s->timeout));
+	meta = mqnvme_sgio_meta(s, c, &meta_len, &meta_dma);
+	if (IS_ERR(meta))
+		ret = PTR_ERR(meta);
+	else
+		ret = mqnvme_sync_cmd(s->ns->disk->queue, c, buf, len, NULL,
+				      s->timeout);
+	if (!IS_ERR_OR_NULL(meta))
+		mqnvme_meta_free(s->ctrl, meta, meta_len, meta_dma);
+	return mqnvme_sgio_status(s, ret);
 }
 
 /*
@@ -227,16 +262,24 @@ static int mqnvme_sgio_io_user(struct mqnvme_sgio *s, struct nvme_command *c,
 	struct request_queue *q = s->ns->disk->queue;
 	struct iov_iter iter = s->iter;
 	struct mqnvme_iod *iod;
+	dma_addr_t meta_dma = 0;
 	struct request *req;
 	struct bio *bio;
 	blk_status_t sts;
+	u32 meta_len;
+	void *meta;
 	int ret;
 
 	c->common.nsid = cpu_to_le32(s->ns->nsid);
+	meta = mqnvme_sgio_meta(s, c, &meta_len, &meta_dma);
+	if (IS_ERR(meta))
+		return PTR_ERR(meta);
 	req = blk_mq_alloc_request(q, nvme_is_write(c) ? REQ_OP_DRV_OUT :
 				   REQ_OP_DRV_IN, 0);
-	if (IS_ERR(req))
-		return PTR_ERR(req);
+	if (IS_ERR(req)) {
+		ret = PTR_ERR(req);
+		goto out_meta;
+	}
 	req->timeout = s->timeout;
 	iod = mqnvme_req_iod(req);
 	memcpy(&iod->cmd, c, sizeof(*c));
@@ -256,22 +299,52 @@ static int mqnvme_sgio_io_user(struct mqnvme_sgio *s, struct nvme_command *c,
 	ret = 1;
 out:
 	blk_mq_free_request(req);
+out_meta:
+	if (meta)
+		mqnvme_meta_free(s->ctrl, meta, meta_len, meta_dma);
 	return ret;
 }
 
-static void mqnvme_rw_cmd(struct nvme_command *c, u8 opcode, u64 lba, u32 nlb)
+/*
+ * A block command. On a namespace with PI, @protect (RDPROTECT, WRPROTECT
+ * or VRPROTECT) picks what the controller checks; 0 also has it insert
+ * and strip the PI (PRACT), which then never travels with the data.
+ */
+static void mqnvme_rw_cmd(struct mqnvme_sgio *s, struct nvme_command *c,
+			  u8 opcode, u64 lba, u32 nlb, u8 protect)
 {
+	const struct mqnvme_pi_setup *pi = &s->ns->pi;
+	u16 control;
+
 	memset(c, 0, sizeof(*c));
 	c->rw.opcode = opcode;
 	c->rw.slba = cpu_to_le64(lba);
 	c->rw.length = cpu_to_le16(nlb - 1);
+	if (!pi->pi_type)
+		return;
+	control = mqnvme_pi_scsi_prchk(protect, pi->pi_type);
+	if (!protect)
+		control |= NVME_RW_PRINFO_PRACT;
+	if (pi->pi_type != NVME_NS_DPS_PI_TYPE3)
+		mqnvme_pi_set_ref(c, lba, pi->guard64);
+	c->rw.control = cpu_to_le16(control);
 }
 
-/* Protection information fields on a namespace without PI: refused. */
+/*
+ * RDPROTECT/WRPROTECT/VRPROTECT: refused without 8-byte PI (none, or the
+ * 64-bit guard) and for the reserved values; commands that would move the
+ * PI with the data (@moves_pi) also need it first in the metadata, where
+ * the guard covers the data alone.
+ */
 static bool mqnvme_sgio_check_prot(struct mqnvme_sgio *s,
-				   const struct mqnvme_scsi_lba *r)
+				   const struct mqnvme_scsi_lba *r,
+				   bool moves_pi)
 {
 	if (!r->prot)
+		return true;
+	if (s->lu.pi_type &&
+	    mqnvme_pi_scsi_prchk(r->prot, s->lu.pi_type) != U16_MAX &&
+	    (!moves_pi || !s->ns->pi.pi_offset))
 		return true;
 	mqnvme_sense_cdb_field(&s->sense, 1, 7);
 	return false;
@@ -280,6 +353,58 @@ static bool mqnvme_sgio_check_prot(struct mqnvme_sgio *s,
 static u32 mqnvme_sgio_max_chunk(struct mqnvme_sgio *s)
 {
 	return min_t(u32, MQNVME_SCSI_MAX_NLB, s->lu.max_xfer_blocks);
+}
+
+/*
+ * READ or WRITE with RDPROTECT/WRPROTECT on separate metadata: the caller's
+ * buffer holds each block followed by its 8-byte PI; the controller wants
+ * the data in one buffer and the metadata (PI first) in another.
+ */
+static int mqnvme_sgio_rw_pi(struct mqnvme_sgio *s, struct nvme_command *c,
+			     u32 nlb)
+{
+	const size_t pis = sizeof(struct t10_pi_tuple);
+	u32 bs = 1U << s->lu.lba_shift, ms = s->ns->ms, i;
+	bool write = nvme_is_write(c);
+	dma_addr_t meta_dma;
+	void *data, *meta;
+	int ret = -ENOMEM;
+
+	c->common.nsid = cpu_to_le32(s->ns->nsid);
+	data = kvmalloc_array(nlb, bs, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	meta = mqnvme_meta_alloc(s->ctrl, nlb * ms, &meta_dma);
+	if (!meta)
+		goto out_data;
+	ret = -EFAULT;
+	for (i = 0; write && i < nlb; i++)
+		if (copy_from_iter(data + i * bs, bs, &s->iter) != bs ||
+		    copy_from_iter(meta + i * ms, pis, &s->iter) != pis)
+			goto out_meta;
+	dma_sync_single_for_device(s->ctrl->dev, meta_dma, nlb * ms,
+				   DMA_BIDIRECTIONAL);
+	c->rw.metadata = cpu_to_le64(meta_dma);
+	ret = mqnvme_sync_cmd(s->ns->disk->queue, c, data, nlb * bs, NULL,
+			      s->timeout);
+	if (!mqnvme_sgio_status(s, ret)) {
+		ret = 0;
+		goto out_meta;
+	}
+	dma_sync_single_for_cpu(s->ctrl->dev, meta_dma, nlb * ms,
+				DMA_BIDIRECTIONAL);
+	ret = -EFAULT;
+	for (i = 0; !write && i < nlb; i++)
+		if (copy_to_iter(data + i * bs, bs, &s->iter) != bs ||
+		    copy_to_iter(meta + i * ms, pis, &s->iter) != pis)
+			goto out_meta;
+	s->done = nlb * (bs + pis);
+	ret = 0;
+out_meta:
+	mqnvme_meta_free(s->ctrl, meta, nlb * ms, meta_dma);
+out_data:
+	kvfree(data);
+	return ret;
 }
 
 static int mqnvme_scsi_rw(struct mqnvme_sgio *s)
@@ -292,18 +417,24 @@ static int mqnvme_scsi_rw(struct mqnvme_sgio *s)
 	int ret;
 
 	mqnvme_scsi_decode_lba(s->cdb, &r);
-	if (!mqnvme_sgio_check_prot(s, &r) ||
+	if (!mqnvme_sgio_check_prot(s, &r, true) ||
 	    !mqnvme_scsi_check_range(&s->lu, &r, &s->sense) || !r.nlb)
 		return 0;
 	if (r.nlb > s->lu.max_xfer_blocks)
 		return mqnvme_sgio_mismatch(s);
-	bytes = r.nlb << s->lu.lba_shift;
+	/* With RD/WRPROTECT each block travels with its 8-byte PI. */
+	bytes = r.nlb * ((1U << s->lu.lba_shift) +
+			 (r.prot ? sizeof(struct t10_pi_tuple) : 0));
 	if (s->xfer_len < bytes || s->data_in == write)
 		return mqnvme_sgio_mismatch(s);
-	mqnvme_rw_cmd(&c, write ? nvme_cmd_write : nvme_cmd_read, r.lba, r.nlb);
+	mqnvme_rw_cmd(s, &c, write ? nvme_cmd_write : nvme_cmd_read, r.lba,
+		      r.nlb, r.prot);
 	if (r.fua)
-		c.rw.control = cpu_to_le16(NVME_RW_FUA);
-	ret = mqnvme_sgio_io_user(s, &c, bytes);
+		c.rw.control |= cpu_to_le16(NVME_RW_FUA);
+	if (r.prot && !s->ns->ext)
+		ret = mqnvme_sgio_rw_pi(s, &c, r.nlb);
+	else
+		ret = mqnvme_sgio_io_user(s, &c, bytes);
 	if (ret < 0)
 		return ret;
 	if (s->sense.status == SAM_STAT_CHECK_CONDITION &&
@@ -361,7 +492,7 @@ static int mqnvme_sgio_repeat(struct mqnvme_sgio *s, u8 opcode,
 	chunk = min(chunk, mqnvme_sgio_max_chunk(s));
 	for (; left; left -= n, lba += n) {
 		n = min(left, chunk);
-		mqnvme_rw_cmd(&c, opcode, lba, n);
+		mqnvme_rw_cmd(s, &c, opcode, lba, n, 0);
 		if (!mqnvme_sgio_io(s, &c, buf, n * bs)) {
 			if (s->sense.key == MISCOMPARE)
 				s->sense.info_valid = false;
@@ -382,7 +513,7 @@ static int mqnvme_sgio_write_zeroes(struct mqnvme_sgio *s,
 
 	for (; left; left -= n, lba += n) {
 		n = min(left, chunk);
-		mqnvme_rw_cmd(&c, nvme_cmd_write_zeroes, lba, n);
+		mqnvme_rw_cmd(s, &c, nvme_cmd_write_zeroes, lba, n, 0);
 		if (r->unmap)
 			c.write_zeroes.control = cpu_to_le16(NVME_WZ_DEAC);
 		if (!mqnvme_sgio_io(s, &c, NULL, 0))
@@ -409,8 +540,12 @@ static int mqnvme_scsi_write_same(struct mqnvme_sgio *s)
 				       7 : 10, 7);
 		return 0;
 	}
-	if (!mqnvme_sgio_check_prot(s, &r) ||
-	    !mqnvme_scsi_check_range(&s->lu, &r, &s->sense))
+	/* The one block of data-out would carry a PI for every block. */
+	if (r.prot) {
+		mqnvme_sense_cdb_field(&s->sense, 1, 7);
+		return 0;
+	}
+	if (!mqnvme_scsi_check_range(&s->lu, &r, &s->sense))
 		return 0;
 	if (r.ndob)
 		return mqnvme_sgio_write_zeroes(s, &r);
@@ -444,7 +579,8 @@ static int mqnvme_scsi_verify(struct mqnvme_sgio *s)
 		mqnvme_sense_cdb_field(&s->sense, 1, 2);
 		return 0;
 	}
-	if (!mqnvme_sgio_check_prot(s, &r) ||
+	/* Comparing data with PI is not translated: VRPROTECT needs BYTCHK 0. */
+	if (!mqnvme_sgio_check_prot(s, &r, r.bytchk) ||
 	    !mqnvme_scsi_check_range(&s->lu, &r, &s->sense) || !r.nlb)
 		return 0;
 	if (r.bytchk == 1) {
@@ -452,7 +588,7 @@ static int mqnvme_scsi_verify(struct mqnvme_sgio *s)
 		if (r.nlb > s->lu.max_xfer_blocks ||
 		    s->xfer_len < r.nlb * bs || s->data_in)
 			return mqnvme_sgio_mismatch(s);
-		mqnvme_rw_cmd(&c, nvme_cmd_compare, r.lba, r.nlb);
+		mqnvme_rw_cmd(s, &c, nvme_cmd_compare, r.lba, r.nlb, 0);
 		ret = mqnvme_sgio_io_user(s, &c, r.nlb * bs);
 		return ret < 0 ? ret : 0;
 	}
@@ -469,7 +605,7 @@ static int mqnvme_scsi_verify(struct mqnvme_sgio *s)
 	}
 	for (lba = r.lba, left = r.nlb; left; left -= n, lba += n) {
 		n = min(left, chunk);
-		mqnvme_rw_cmd(&c, nvme_cmd_verify, lba, n);
+		mqnvme_rw_cmd(s, &c, nvme_cmd_verify, lba, n, r.prot);
 		if (!mqnvme_sgio_io(s, &c, NULL, 0))
 			break;
 	}

@@ -5,6 +5,7 @@
  * namespace disks (Documentation/sysfs.md).
  */
 #include <linux/cdev.h>
+#include <linux/crypto.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/slab.h>
@@ -205,6 +206,33 @@ static ssize_t metadata_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(metadata_bytes);
 
+/* Who protects the blocks: host (block layer), pract (controller), none. */
+static ssize_t pi_mode_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct mqnvme_ns *ns = mqnvme_dev_to_ns(dev);
+
+	if (!ns->pi.pi_type)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s\n", ns->pi.pract ? "pract" : "host");
+}
+static DEVICE_ATTR_RO(pi_mode);
+
+/* The crypto driver of the guard CRC (crct10dif-pclmul when active). */
+static ssize_t pi_crc_driver_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	struct mqnvme_ns *ns = mqnvme_dev_to_ns(dev);
+	char name[CRYPTO_MAX_ALG_NAME];
+
+	if (!ns->pi.pi_type)
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s\n",
+			  mqnvme_pi_crc_driver(ns->pi.guard64, name,
+					       sizeof(name)));
+}
+static DEVICE_ATTR_RO(pi_crc_driver);
+
 static struct attribute *mqnvme_ns_attrs[] = {
 	&dev_attr_nsid.attr,
 	&dev_attr_wwid.attr,
@@ -212,6 +240,8 @@ static struct attribute *mqnvme_ns_attrs[] = {
 	&dev_attr_nguid.attr,
 	&dev_attr_uuid.attr,
 	&dev_attr_metadata_bytes.attr,
+	&dev_attr_pi_mode.attr,
+	&dev_attr_pi_crc_driver.attr,
 	NULL,
 };
 

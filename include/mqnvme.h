@@ -21,6 +21,7 @@
 #include <linux/workqueue.h>
 
 #include "mqnvme_lib.h"
+#include "mqnvme_pi.h"
 
 #define MQNVME_NAME		"mqnvme"
 /* Admin queue: 32 entries, blk-mq depth 30 (one slot kept for the AER). */
@@ -46,6 +47,7 @@ extern unsigned int mqnvme_poll_queues;
 extern unsigned int mqnvme_irq_coalesce_time;
 extern unsigned int mqnvme_irq_coalesce_thr;
 extern int mqnvme_major;
+extern enum mqnvme_pi_mode mqnvme_pi_mode;
 
 /* Faults the driver can be told to pretend, for the refusal tests. */
 enum mqnvme_inject_fault {
@@ -150,6 +152,8 @@ struct mqnvme_queue {
  * @dma_len: non-zero when a single bio_vec was mapped directly
  * @first_dma: bus address of that single mapping, or of the DSM ranges
  * @dsm_range: Dataset Management range list (discard requests)
+ * @meta_dma: bus address of the integrity payload (MPTR)
+ * @meta_len: its length, 0 when none is mapped
  * @sgt: scatterlist mapping for multi-segment requests
  * @lists: PRP list pages or SGL segment
  */
@@ -163,6 +167,8 @@ struct mqnvme_iod {
 	unsigned int dma_len;
 	dma_addr_t first_dma;
 	struct nvme_dsm_range *dsm_range;
+	dma_addr_t meta_dma;
+	unsigned int meta_len;
 	struct sg_table sgt;
 	struct mqnvme_dptr_lists lists;
 };
@@ -174,16 +180,21 @@ struct mqnvme_iod {
  * @disk: the block device
  * @nsid: namespace id
  * @lba_shift: log2 of the logical block size
- * @ms: metadata bytes per block (formats with metadata are not served yet)
+ * @ms: metadata bytes per block
  * @ext: the metadata is interleaved with the data (extended LBAs)
- * @pi_size: bytes of protection information in the metadata, 0 without PI
+ * @pi: how its metadata and protection information are served (pi.c)
+ * @pi_work: names the failing block of a read the controller refused
+ *           for a PI check (pi.c)
+ * @pi_diag: the LBA range @pi_work looks at
+ * @pi_busy: bit 0: @pi_work is queued or running
  * @scan_gen: the namespace scan that last found it active
  * @stopped: its queue is frozen and quiesced by a reset
  * @eui64: IEEE Extended Unique Identifier, zero when the namespace has none
  * @nguid: Namespace Globally Unique Identifier, zero when none
  * @uuid: Namespace UUID, null when none
  * @dpc: Identify Namespace DPC: the PI types it can be formatted with
- * @pi_type: the PI type it is formatted with (DPS), 0 without
+ * @pi_type: the PI type it is formatted with (DPS), 0 without; the type
+ *           in use is @pi.pi_type
  * @lbprz: deallocated blocks read as zeroes (DLFEAT)
  * @sg_timeout: SG_SET_TIMEOUT's default SG_IO timeout in jiffies, 0: 60 s
  * @sg_reserved_size: SG_SET_RESERVED_SIZE's value
@@ -199,7 +210,13 @@ struct mqnvme_ns {
 	u8 lba_shift;
 	u16 ms;
 	bool ext;
-	u8 pi_size;
+	struct mqnvme_pi_setup pi;
+	struct work_struct pi_work;
+	struct mqnvme_pi_diag {
+		u64 slba;
+		u32 nlb;
+	} pi_diag;
+	unsigned long pi_busy;
 	unsigned int scan_gen;
 	bool stopped;
 	u8 eui64[8];
@@ -305,6 +322,7 @@ struct mqnvme_ctrl {
 	u16 oncs;
 	u16 oacs;
 	u32 oaes;
+	u32 ctratt;
 	u8 vwc;
 	u8 npss;
 	u8 fwug;
@@ -415,6 +433,20 @@ void mqnvme_aen_stop(struct mqnvme_ctrl *ctrl);
 void mqnvme_aen_complete(struct mqnvme_ctrl *ctrl,
 			 struct nvme_completion *cqe);
 
+/* pi.c: protection information and metadata */
+void mqnvme_pi_ns_init(struct mqnvme_ns *ns);
+void mqnvme_pi_ns_exit(struct mqnvme_ns *ns);
+void mqnvme_pi_format_changed(struct mqnvme_ns *ns);
+int mqnvme_pi_read_format(struct mqnvme_ctrl *ctrl, u32 nsid,
+			  struct nvme_id_ns *id, struct mqnvme_pi_format *f);
+blk_status_t mqnvme_pi_setup_rw(struct mqnvme_ns *ns, struct request *req,
+				struct nvme_command *cmd);
+void mqnvme_pi_error(struct mqnvme_ns *ns, struct request *req, u16 status);
+void *mqnvme_meta_alloc(struct mqnvme_ctrl *ctrl, size_t len, dma_addr_t *dma);
+void mqnvme_meta_free(struct mqnvme_ctrl *ctrl, void *meta, size_t len,
+		      dma_addr_t dma);
+const char *mqnvme_pi_crc_driver(bool guard64, char *buf, size_t size);
+
 /* ioctl.c: passthrough ioctls on the char device and the disks */
 extern const struct file_operations mqnvme_ctrl_fops;
 void mqnvme_effects_init(struct mqnvme_ctrl *ctrl, u8 lpa);
@@ -425,6 +457,7 @@ void mqnvme_ioctl_exit(struct mqnvme_ctrl *ctrl);
 void mqnvme_passthru_start(struct mqnvme_ctrl *ctrl, u32 effects);
 void mqnvme_passthru_end(struct mqnvme_ctrl *ctrl, u32 effects);
 int mqnvme_rq_map_user_iter(struct request *req, struct iov_iter *iter);
+void mqnvme_ns_format(struct mqnvme_ns *ns, struct mqnvme_ns_format *fmt);
 
 /* scsi.c: SG_IO and the SCSI ioctls, translated to NVMe */
 bool mqnvme_scsi_ioctl_cmd(unsigned int cmd);
