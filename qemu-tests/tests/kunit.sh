@@ -1,7 +1,8 @@
 # The KUnit suites of kunit/ (pure logic: PRP/SGL construction, command ids,
 # queue and vector arithmetic, passthrough transfer sizes and refusals,
 # asynchronous event decoding; the SCSI translation's CDB checks, response
-# data and sense), run in the debug kernel, KTAP parsed.
+# data and sense; PI formats, tuples and reference tags), run in the debug
+# kernel, KTAP parsed.
 # kernels: debug
 # smp: 2
 # timeout: 200
@@ -10,7 +11,7 @@ mq_load
 insmod "$mqmod/mqnvme_kunit.ko" || fail "insmod mqnvme_kunit"
 total=0
 for suite in mqnvme_dptr mqnvme_queue mqnvme_passthru \
-	mqnvme_scsi_cdb mqnvme_scsi_resp mqnvme_scsi_sense; do
+	mqnvme_scsi_cdb mqnvme_scsi_resp mqnvme_scsi_sense mqnvme_pi; do
 	res=/sys/kernel/debug/kunit/$suite/results
 	[[ -r $res ]] || fail "no KTAP results for $suite"
 	cat "$res"
@@ -18,6 +19,6 @@ for suite in mqnvme_dptr mqnvme_queue mqnvme_passthru \
 	log "$summary"
 	total=$((total + ${summary%% *}))
 done
-assert_ge "$total" 78 "KUnit cases run"
+assert_ge "$total" 84 "KUnit cases run"
 rmmod mqnvme_kunit
 mq_unload
