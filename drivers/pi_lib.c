@@ -15,6 +15,24 @@
 
 #include "mqnvme_pi.h"
 
+/* What the log says of formats served partly or not at all. */
+enum {
+	MQNVME_PI_NOTE_STS,
+	MQNVME_PI_NOTE_EXT,
+	MQNVME_PI_NOTE_BIG,
+	MQNVME_PI_NOTE_PRACT,
+};
+static const char * const mqnvme_pi_notes[] = {
+	[MQNVME_PI_NOTE_STS] =
+		"PI with a storage tag or this guard type is not supported: metadata carried without checks",
+	[MQNVME_PI_NOTE_EXT] =
+		"metadata interleaved with the data (extended LBA) that is not only a PI tuple cannot be carried by the block layer",
+	[MQNVME_PI_NOTE_BIG] =
+		"the block layer carries at most 255 metadata bytes per block",
+	[MQNVME_PI_NOTE_PRACT] =
+		"pi=pract needs metadata of exactly one PI tuple, host-side PI used",
+};
+
 /* The PRCHK bits a PI type allows: type 3 has no reference tag to check. */
 static u16 mqnvme_pi_type_prchk(u8 pi_type)
 {
@@ -59,7 +77,7 @@ void mqnvme_pi_setup(const struct mqnvme_pi_format *f,
 	} else {
 		s->pi_size = 0;
 		if (f->pi_type)
-			s->note = "its protection information (storage tag or guard type) is not supported, metadata carried without checks";
+			s->note = mqnvme_pi_notes[MQNVME_PI_NOTE_STS];
 	}
 
 	/* PI and nothing else: the controller can insert and strip it. */
@@ -71,17 +89,17 @@ void mqnvme_pi_setup(const struct mqnvme_pi_format *f,
 	if (f->ext) {
 		s->pi_type = 0;
 		s->prchk = 0;
-		s->unusable = "metadata interleaved with the data (extended LBA) that is not only a PI tuple cannot be carried by the block layer";
+		s->unusable = mqnvme_pi_notes[MQNVME_PI_NOTE_EXT];
 		return;
 	}
 	if (f->ms > U8_MAX) {
 		s->pi_type = 0;
 		s->prchk = 0;
-		s->unusable = "metadata larger than 255 bytes per block cannot be carried by the block layer";
+		s->unusable = mqnvme_pi_notes[MQNVME_PI_NOTE_BIG];
 		return;
 	}
 	if (mode == MQNVME_PI_PRACT && s->pi_type)
-		s->note = "pi=pract needs metadata of exactly one PI tuple, host-side protection used";
+		s->note = mqnvme_pi_notes[MQNVME_PI_NOTE_PRACT];
 
 	bi->tuple_size = f->ms;
 	bi->pi_offset = s->pi_offset;
@@ -212,7 +230,7 @@ EXPORT_SYMBOL_IF_KUNIT(mqnvme_pi_generate);
 static bool mqnvme_pi_escaped(const struct mqnvme_pi_setup *s,
 			      const struct mqnvme_pi_tags *t)
 {
-	if (t->app != T10_PI_APP_ESCAPE)
+	if (t->app != be16_to_cpu(T10_PI_APP_ESCAPE))
 		return false;
 	if (s->pi_type != NVME_NS_DPS_PI_TYPE3)
 		return true;

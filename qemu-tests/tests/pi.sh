@@ -269,7 +269,7 @@ mq_load pi=pract
 assert_eq "$(describe mqnvme0n1)" "none pract 8 512" "ns1 with pi=pract"
 assert_eq "$(describe mqnvme0n6)" "none pract 16 4096" "ns6 with pi=pract"
 assert_eq "$(describe mqnvme0n3)" "T10-DIF-TYPE1-CRC host 16 512" "ns3 (16 bytes of metadata) with pi=pract"
-dmesg_since_mark | grep -q "mqnvme0n3: pi=pract needs metadata of exactly one PI tuple, host-side protection used" ||
+dmesg_since_mark | grep -q "mqnvme0n3: pi=pract needs metadata of exactly one PI tuple, host-side PI used" ||
 	fail "no log line says why ns3 stays host-side"
 verify_all
 dd if=/dev/mqnvme0n1 bs=32k skip=1 count=1 iflag=direct status=none | cmp - /tmp/pat ||
