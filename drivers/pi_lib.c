@@ -22,6 +22,7 @@ enum {
 	MQNVME_PI_NOTE_BIG,
 	MQNVME_PI_NOTE_PRACT,
 };
+
 static const char * const mqnvme_pi_notes[] = {
 	[MQNVME_PI_NOTE_STS] =
 		"PI with a storage tag or this guard type is not supported: metadata carried without checks",
