@@ -295,7 +295,6 @@ out_free_ns:
 /* Called with @ns off the controller's list. */
 static void mqnvme_destroy_ns(struct mqnvme_ns *ns, bool gone)
 {
-	mqnvme_pi_ns_exit(ns);
 	if (gone) {
 		dev_info(ns->ctrl->dev, "namespace %u is gone, removing %s\n",
 			 ns->nsid, ns->disk->disk_name);
@@ -303,6 +302,8 @@ static void mqnvme_destroy_ns(struct mqnvme_ns *ns, bool gone)
 		blk_mark_disk_dead(ns->disk);
 	}
 	del_gendisk(ns->disk);
+	/* No I/O completes any more: nothing can queue the PI work again. */
+	mqnvme_pi_ns_exit(ns);
 	put_disk(ns->disk);	/* frees @ns once the last opener is gone */
 }
 

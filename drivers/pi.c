@@ -258,6 +258,9 @@ static void mqnvme_pi_diag_work(struct work_struct *work)
 	u32 i;
 	int ret;
 
+	/* The namespace was formatted without PI since the read failed. */
+	if (!ns->pi.pi_type || !nlb)
+		goto out;
 	data = kmalloc_array(nlb, stride, GFP_KERNEL);
 	if (!data)
 		goto out;

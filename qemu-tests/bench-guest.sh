@@ -1,18 +1,25 @@
 # Guest side of `make bench`: two identical controllers on QEMU's null-co
 # backend, one driven by the in-tree nvme driver and one by mqnvme, measured
 # interleaved in the same guest: mqnvme in each interrupt mode, polled I/O on
-# both drivers' poll queues, memory. Prints a BENCH line per measurement.
+# both drivers' poll queues, memory. Then a third controller with a T10 PI
+# namespace (512+8, type 1, on a raw file: PI needs the metadata written):
+# mqnvme with host-side PI against pi=pract on that same format, and the
+# guard CRC drivers crct10dif-pclmul and crct10dif-generic timed by a test
+# module. Prints a BENCH line per measurement.
 # smp: 2
 # mem: 2G
-# timeout: 1500
-# qemu: -blockdev driver=null-co,node-name=n1,size=8589934592,read-zeroes=on -device nvme,serial=bench1,drive=n1 -blockdev driver=null-co,node-name=n2,size=8589934592,read-zeroes=on -device nvme,serial=bench2,drive=n2
+# timeout: 1800
+# disk: pi 256M
+# qemu: -blockdev driver=null-co,node-name=n1,size=8589934592,read-zeroes=on -device nvme,serial=bench1,drive=n1 -blockdev driver=null-co,node-name=n2,size=8589934592,read-zeroes=on -device nvme,serial=bench2,drive=n2 -drive file=@pi@,if=none,id=pi,format=raw -device nvme,id=c3,serial=bench3 -device nvme-ns,drive=pi,bus=c3,nsid=1,ms=8,mset=0,pi=1
 
 rounds=${MQBENCH_ROUNDS:-3}
 runtime=${MQBENCH_RUNTIME:-10}
 mapfile -t bdfs < <(nvme_bdfs)
-assert_eq "${#bdfs[@]}" 2 "NVMe functions"
+assert_eq "${#bdfs[@]}" 3 "NVMe functions"
 echo nvme >"/sys/bus/pci/devices/${bdfs[0]}/driver_override"
 echo mqnvme >"/sys/bus/pci/devices/${bdfs[1]}/driver_override"
+# The PI controller waits for its own part, at the end.
+echo none >"/sys/bus/pci/devices/${bdfs[2]}/driver_override"
 # Both drivers get two polled queues for the io_uring IOPOLL rows.
 modprobe nvme poll_queues=2 || fail "modprobe nvme"
 for _ in $(seq 20); do [[ -b /dev/nvme0n1 ]] && break; sleep 0.5; done
@@ -34,7 +41,7 @@ iops() { # DRIVER QD [fio args]
 		--ioengine=io_uring --iodepth="$qd" --numjobs="$(nproc)" --group_reporting \
 		--time_based --runtime="$runtime" --ramp_time=2 --size=8G --randrepeat=0 \
 		--norandommap --output-format=json --eta=never "$@" |
-		python3 -c 'import json,sys; print(int(json.load(sys.stdin)["jobs"][0]["read"]["iops"]))'
+		python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(int(j["read"]["iops"] + j["write"]["iops"]))'
 }
 
 # bench_rounds LABEL QD [fio args]: interleaved rounds, nvme and mqnvme.
@@ -79,3 +86,43 @@ for d in nvme mqnvme; do
 		echo "BENCH mem round=$r driver=$d value=$((before - after))"
 	done
 done
+
+# T10 PI: host-side generation and verification (crct10dif-pclmul) against
+# the controller inserting and stripping the PI (pi=pract), same format,
+# interleaved; 4k random reads and writes at QD32.
+rmmod nvme
+mq_unload
+echo none >"/sys/bus/pci/devices/${bdfs[1]}/driver_override"
+echo mqnvme >"/sys/bus/pci/devices/${bdfs[2]}/driver_override"
+modprobe crct10dif-pclmul
+dev[mqnvme]=/dev/mqnvme0n1
+load_pi() { # MODE
+	lsmod | grep -q '^mqnvme ' && mq_unload
+	mq_load pi="$1"
+	assert_eq "$(cat /sys/block/mqnvme0n1/pi_mode)" "$1" "pi_mode"
+}
+load_pi host
+echo "## PI namespace: $(cat /sys/block/mqnvme0n1/integrity/format), guard CRC by $(cat /sys/block/mqnvme0n1/pi_crc_driver)"
+blkdiscard -f -z /dev/mqnvme0n1 || fail "write zeroes over the PI namespace"
+for r in $(seq 1 "$rounds"); do
+	order="host pract"
+	((r % 2)) || order="pract host"
+	for m in $order; do
+		load_pi "$m"
+		for rw in randread randwrite; do
+			v=$(iops mqnvme 32 --rw=$rw --size=256M)
+			echo "BENCH pi rw=$rw qd=32 round=$r driver=$m value=$v"
+		done
+	done
+done
+mq_unload
+
+# The guard CRC itself: the PCLMULQDQ driver against the table.
+insmod "$(dirname "$mqmod")/crcbench/mqnvme_crcbench.ko" || fail "insmod mqnvme_crcbench"
+dmesg | grep "mqnvme_crcbench:"
+for d in crct10dif-pclmul crct10dif-generic; do
+	v=$(dmesg | sed -n "s/.*mqnvme_crcbench: $d \([0-9]*\) MB\/s.*/\1/p" | tail -n 1)
+	[[ -n $v ]] || fail "no measurement of $d"
+	echo "BENCH crc driver=$d value=$v"
+done
+rmmod mqnvme_crcbench

@@ -9,6 +9,10 @@ logs=$build/logs
 mkdir -p "$logs"
 source "$top/qemu-tests/host-lib.sh"
 prepare_stock || exit 1
+# The guard CRC benchmark module (qemu-tests/crcbench), for the stock kernel.
+mkdir -p "$build/crcbench"
+cp "$top"/qemu-tests/crcbench/* "$build/crcbench/"
+make -s -C "$STOCK_KDIR" M="$build/crcbench" W=1 modules || exit 1
 run_guest "$top/qemu-tests/bench-guest.sh" stock bench >/dev/null
 rc=$?
 grep -a "^BENCH" "$logs/bench.stock.log" | python3 -c '
@@ -18,11 +22,23 @@ for line in sys.stdin:
     f = dict(kv.split("=") for kv in line.split()[2:])
     kind = line.split()[1]
     key = (kind, f.get("mode", ""), f.get("qd", ""))
+    if kind == "pi":
+        key = (kind, f["rw"], f["qd"])
     vals[key + (f["driver"],)].append(int(f["value"]))
     print(line.rstrip())
 print()
+med = lambda k: statistics.median(vals[k])
+for rw in ("randread", "randwrite"):
+    h, p = ("pi", rw, "32", "host"), ("pi", rw, "32", "pract")
+    if vals[h] and vals[p]:
+        print(f"{'PI ' + rw + ' 4k QD32':34s} pract {med(p):9.0f} IOPS  host PI {med(h):9.0f} IOPS  "
+              f"ratio host/pract {med(h) / med(p):.3f} (overhead {100 * (1 - med(h) / med(p)):.1f}%)")
+g, c = ("crc", "", "", "crct10dif-generic"), ("crc", "", "", "crct10dif-pclmul")
+if vals[g] and vals[c]:
+    print(f"{'guard CRC over 4 KiB blocks':34s} generic {med(g):8.0f} MB/s  pclmul {med(c):8.0f} MB/s  "
+          f"ratio pclmul/generic {med(c) / med(g):.2f}")
 names = {"msix": "MSI-X", "intx": "INTx", "poll": "poll mode", "polled": "io_uring IOPOLL"}
-for kind, mode, qd in sorted({k[:3] for k in vals}, key=lambda k: (k[0], list(names).index(k[1]) if k[1] in names else 9, int(k[2] or 0))):
+for kind, mode, qd in sorted({k[:3] for k in vals if k[0] in ("iops", "mem")}, key=lambda k: (k[0], list(names).index(k[1]) if k[1] in names else 9, int(k[2] or 0))):
     a, b = vals[(kind, mode, qd, "mqnvme")], vals[(kind, mode, qd, "nvme")]
     if not a or not b:
         continue

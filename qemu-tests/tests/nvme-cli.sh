@@ -3,8 +3,9 @@
 # guest; what they report there (identify data, SMART fields, sysfs) must be
 # what mqnvme reports. Then every command nvme-cli users run: data commands
 # checked against the disk's contents, features, logs, passthrough, formats
-# that change the block size (and one the driver cannot serve), rescans, and
-# the controller's refusals of what QEMU does not implement.
+# that change the block size and the metadata (without PI, then with PI
+# type 1: the integrity profile follows), rescans, and the controller's
+# refusals of what QEMU does not implement.
 # smp: 2
 # timeout: 600
 # disk: d1 64M
@@ -159,14 +160,28 @@ nvme read $dev -s 1 -c 0 -z 4096 -d /tmp/rd >/dev/null 2>&1 || fail "nvme read o
 cmp /tmp/rd <(tail -c +4097 /tmp/pat64 | head -c 4096) || fail "nvme read at 4K LBA 1"
 dmesg_mark
 nvme format /dev/mqnvme0 -n 1 -l 1 --force >/tmp/out 2>&1 || fail "format to 512+8: $(cat /tmp/out)"
-assert_eq "$(cat /sys/block/mqnvme0n1/size)" 0 "capacity of a metadata format"
 assert_eq "$(cat /sys/block/mqnvme0n1/metadata_bytes)" 8 "metadata_bytes"
-dmesg_since_mark | grep -q "namespace 1: LBA format 1 .* not served: formats with metadata" ||
-	fail "no log line for the unserved format: $(dmesg_since_mark)"
-# Passthrough still reaches it: the metadata buffer is required.
+assert_eq "$(cat /sys/block/mqnvme0n1/integrity/format)" nop "integrity of metadata without PI"
+(($(cat /sys/block/mqnvme0n1/size) > 0)) || fail "a metadata format has capacity 0"
+dmesg_since_mark | grep -q "mqnvme0n1: 8 metadata bytes per block without protection information, integrity format nop" ||
+	fail "no log line for the metadata format: $(dmesg_since_mark)"
+dd if=/tmp/pat64 of=$dev bs=4096 oflag=direct status=none || fail "write with metadata"
+cmp <(dd if=$dev bs=4096 count=16 iflag=direct status=none) /tmp/pat64 || fail "data with metadata"
+# Passthrough needs the metadata buffer.
 nvme read $dev -s 0 -c 0 -z 512 -y 8 -d /tmp/rd -M /tmp/md >/tmp/out 2>&1 ||
 	fail "read with metadata: $(cat /tmp/out)"
+cmp /tmp/rd <(head -c 512 /tmp/pat64) || fail "nvme read with metadata: data"
 nvme read $dev -s 0 -c 0 -z 512 -d /tmp/rd >/tmp/out 2>&1 && fail "read without the metadata buffer succeeded"
+# Formatted with PI type 1: the integrity profile follows.
+dmesg_mark
+nvme format /dev/mqnvme0 -n 1 -l 1 -i 1 --force >/tmp/out 2>&1 || fail "format to PI type 1: $(cat /tmp/out)"
+assert_eq "$(cat /sys/block/mqnvme0n1/integrity/format)" T10-DIF-TYPE1-CRC "integrity after formatting with PI"
+assert_eq "$(cat /sys/block/mqnvme0n1/pi_mode)" host "pi_mode after formatting with PI"
+dmesg_since_mark | grep -q "mqnvme0n1: PI type 1, 8-byte CRC16 guard" ||
+	fail "no log line for the PI format: $(dmesg_since_mark)"
+blkdiscard -f -z $dev || fail "write zeroes over the PI namespace"
+dd if=/tmp/pat64 of=$dev bs=4096 oflag=direct status=none || fail "write with PI"
+cmp <(dd if=$dev bs=4096 count=16 iflag=direct status=none) /tmp/pat64 || fail "data with PI"
 nvme format /dev/mqnvme0 -n 1 -l 0 --force >/tmp/out 2>&1 || fail "format back: $(cat /tmp/out)"
 assert_eq "$(cat /sys/block/mqnvme0n1/queue/logical_block_size)" 512 "block size after format back"
 assert_eq "$(($(cat /sys/block/mqnvme0n1/size) * 512))" $bytes "bytes after format back"
