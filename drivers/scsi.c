@@ -210,23 +210,35 @@ static bool mqnvme_sgio_admin(struct mqnvme_sgio *s, struct nvme_command *c,
 }
 
 /*
- * A zeroed separate metadata buffer for a command whose namespace format
- * transfers metadata (the controller does not insert and strip it all):
- * NULL when none is needed, else to be given to mqnvme_meta_free().
+ * A separate metadata buffer for a command whose namespace format transfers
+ * metadata (the controller does not insert and strip it all): zeroed, as
+ * the block layer writes metadata other than PI; for a Compare on a PI
+ * namespace it holds the tuples the blocks of @data (the kernel buffer the
+ * command compares) were written with, since the controller compares the
+ * metadata too. NULL when none is needed, else to be given to
+ * mqnvme_meta_free().
  */
 static void *mqnvme_sgio_meta(struct mqnvme_sgio *s, struct nvme_command *c,
-			      u32 *len, dma_addr_t *dma)
+			      void *data, u32 *len, dma_addr_t *dma)
 {
+	struct mqnvme_ns *ns = s->ns;
 	struct mqnvme_ns_format fmt;
 	void *meta;
 
-	mqnvme_ns_format(s->ns, &fmt);
+	mqnvme_ns_format(ns, &fmt);
 	*len = mqnvme_io_meta_len(c, &fmt);
 	if (!*len)
 		return NULL;
 	meta = mqnvme_meta_alloc(s->ctrl, *len, dma);
 	if (!meta)
 		return ERR_PTR(-ENOMEM);
+	if (c->rw.opcode == nvme_cmd_compare && ns->pi.pi_type && data) {
+		mqnvme_pi_generate(&ns->pi, ns->lba_shift, ns->ms, data, meta,
+				   le16_to_cpu(c->rw.length) + 1,
+				   le64_to_cpu(c->rw.slba));
+		dma_sync_single_for_device(s->ctrl->dev, *dma, *len,
+					   DMA_BIDIRECTIONAL);
+	}
 	c->rw.metadata = cpu_to_le64(*dma);
 	return meta;
 }
@@ -241,7 +253,7 @@ static bool mqnvme_sgio_io(struct mqnvme_sgio *s, struct nvme_command *c,
 	int ret;
 
 	c->common.nsid = cpu_to_le32(s->ns->nsid);
-	meta = mqnvme_sgio_meta(s, c, &meta_len, &meta_dma);
+	meta = mqnvme_sgio_meta(s, c, buf, &meta_len, &meta_dma);
 	if (IS_ERR(meta))
 		ret = PTR_ERR(meta);
 	else
@@ -271,7 +283,7 @@ static int mqnvme_sgio_io_user(struct mqnvme_sgio *s, struct nvme_command *c,
 	int ret;
 
 	c->common.nsid = cpu_to_le32(s->ns->nsid);
-	meta = mqnvme_sgio_meta(s, c, &meta_len, &meta_dma);
+	meta = mqnvme_sgio_meta(s, c, NULL, &meta_len, &meta_dma);
 	if (IS_ERR(meta))
 		return PTR_ERR(meta);
 	req = blk_mq_alloc_request(q, nvme_is_write(c) ? REQ_OP_DRV_OUT :
@@ -307,8 +319,9 @@ out_meta:
 
 /*
  * A block command. On a namespace with PI, @protect (RDPROTECT, WRPROTECT
- * or VRPROTECT) picks what the controller checks; 0 also has it insert
- * and strip the PI (PRACT), which then never travels with the data.
+ * or VRPROTECT) picks what the controller checks; for reads and writes 0
+ * also has it insert and strip the PI (PRACT), which then never travels
+ * with the data.
  */
 static void mqnvme_rw_cmd(struct mqnvme_sgio *s, struct nvme_command *c,
 			  u8 opcode, u64 lba, u32 nlb, u8 protect)
@@ -323,8 +336,20 @@ static void mqnvme_rw_cmd(struct mqnvme_sgio *s, struct nvme_command *c,
 	if (!pi->pi_type)
 		return;
 	control = mqnvme_pi_scsi_prchk(protect, pi->pi_type);
-	if (!protect)
-		control |= NVME_RW_PRINFO_PRACT;
+	switch (opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+		if (!protect)
+			control |= NVME_RW_PRINFO_PRACT;
+		break;
+	case nvme_cmd_write_zeroes:
+		/* No tuples from the host: the controller writes them. */
+		control = NVME_RW_PRINFO_PRACT;
+		break;
+	default:
+		/* Verify and Compare check the stored tuples, no PRACT. */
+		break;
+	}
 	if (pi->pi_type != NVME_NS_DPS_PI_TYPE3)
 		mqnvme_pi_set_ref(c, lba, pi->guard64);
 	c->rw.control = cpu_to_le16(control);
@@ -575,7 +600,12 @@ static int mqnvme_scsi_verify(struct mqnvme_sgio *s)
 	int ret;
 
 	mqnvme_scsi_decode_lba(s->cdb, &r);
-	if (r.bytchk == 2 || (r.bytchk && !(s->lu.caps & MQNVME_SCSI_CAP_COMPARE))) {
+	/*
+	 * Compare without PRACT would want the PI interleaved with the data
+	 * of an extended-LBA namespace: not translated.
+	 */
+	if (r.bytchk == 2 || (r.bytchk && !(s->lu.caps & MQNVME_SCSI_CAP_COMPARE)) ||
+	    (r.bytchk && s->ns->ext && s->ns->pi.pi_type)) {
 		mqnvme_sense_cdb_field(&s->sense, 1, 2);
 		return 0;
 	}
@@ -589,8 +619,19 @@ static int mqnvme_scsi_verify(struct mqnvme_sgio *s)
 		    s->xfer_len < r.nlb * bs || s->data_in)
 			return mqnvme_sgio_mismatch(s);
 		mqnvme_rw_cmd(s, &c, nvme_cmd_compare, r.lba, r.nlb, 0);
-		ret = mqnvme_sgio_io_user(s, &c, r.nlb * bs);
-		return ret < 0 ? ret : 0;
+		if (!s->ns->pi.pi_type) {
+			ret = mqnvme_sgio_io_user(s, &c, r.nlb * bs);
+			return ret < 0 ? ret : 0;
+		}
+		/* The tuples to compare are computed from the data. */
+		blk = kvmalloc_array(r.nlb, bs, GFP_KERNEL);
+		if (!blk)
+			return -ENOMEM;
+		ret = mqnvme_sgio_data_out(s, blk, r.nlb * bs, &ok);
+		if (!ret && ok)
+			mqnvme_sgio_io(s, &c, blk, r.nlb * bs);
+		kvfree(blk);
+		return ret;
 	}
 	if (r.bytchk == 3) {
 		/* Every block against the one block of data-out. */

@@ -31,11 +31,13 @@ med = lambda k: statistics.median(vals[k])
 for rw in ("randread", "randwrite"):
     h, p = ("pi", rw, "32", "host"), ("pi", rw, "32", "pract")
     if vals[h] and vals[p]:
-        print(f"{'PI ' + rw + ' 4k QD32':34s} pract {med(p):9.0f} IOPS  host PI {med(h):9.0f} IOPS  "
+        label = "PI " + rw + " 4k QD32"
+        print(f"{label:34s} pract {med(p):9.0f} IOPS  host PI {med(h):9.0f} IOPS  "
               f"ratio host/pract {med(h) / med(p):.3f} (overhead {100 * (1 - med(h) / med(p)):.1f}%)")
 g, c = ("crc", "", "", "crct10dif-generic"), ("crc", "", "", "crct10dif-pclmul")
 if vals[g] and vals[c]:
-    print(f"{'guard CRC over 4 KiB blocks':34s} generic {med(g):8.0f} MB/s  pclmul {med(c):8.0f} MB/s  "
+    label = "guard CRC over 4 KiB blocks"
+    print(f"{label:34s} generic {med(g):8.0f} MB/s  pclmul {med(c):8.0f} MB/s  "
           f"ratio pclmul/generic {med(c) / med(g):.2f}")
 names = {"msix": "MSI-X", "intx": "INTx", "poll": "poll mode", "polled": "io_uring IOPOLL"}
 for kind, mode, qd in sorted({k[:3] for k in vals if k[0] in ("iops", "mem")}, key=lambda k: (k[0], list(names).index(k[1]) if k[1] in names else 9, int(k[2] or 0))):

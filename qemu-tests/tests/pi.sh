@@ -240,6 +240,27 @@ printf '\xde\xad' | dd of=/tmp/wi bs=1 seek=$((520 + 512)) conv=notrunc status=n
 sg_raw -s 2080 -i /tmp/wi /dev/mqnvme0n1 8a 20 00 00 00 00 00 00 01 90 00 00 00 04 00 00 >/tmp/sg.out 2>&1 &&
 	fail "SG_IO WRITE(16) with a bad guard succeeded"
 grep -qi "guard check failed" /tmp/sg.out || fail "SG_IO WRITE(16) bad guard: $(cat /tmp/sg.out)"
+# WRITE SAME (emulated writes and Write Zeroes, PRACT) and VERIFY (Verify,
+# Compare with the tuples the driver computes) on 8 bytes of PI and on PI
+# first in 16 bytes; the block layer's own verification reads the result.
+head -c 512 /dev/urandom >/tmp/blk
+head -c 512 /dev/urandom >/tmp/blk2
+for n in 1 3; do
+	d=/dev/mqnvme0n$n
+	sg_write_same --lba=500 --num=16 --in=/tmp/blk $d >/tmp/sg.out 2>&1 ||
+		fail "$d: WRITE SAME with a pattern: $(cat /tmp/sg.out)"
+	cmp <(dd if=$d bs=512 skip=500 count=16 iflag=direct status=none) \
+		<(for i in $(seq 16); do cat /tmp/blk; done) || fail "$d: WRITE SAME pattern reads back differently"
+	sg_write_same --lba=508 --num=8 $d >/tmp/sg.out 2>&1 || fail "$d: WRITE SAME zeroes: $(cat /tmp/sg.out)"
+	cmp <(dd if=$d bs=512 skip=508 count=8 iflag=direct status=none) <(head -c 4096 /dev/zero) ||
+		fail "$d: WRITE SAME zeroes read back differently"
+	sg_verify --lba=500 --count=16 $d >/tmp/sg.out 2>&1 || fail "$d: VERIFY: $(cat /tmp/sg.out)"
+	sg_verify --lba=500 --count=1 --bytchk=1 --ndo=512 --in=/tmp/blk $d >/tmp/sg.out 2>&1 ||
+		fail "$d: VERIFY BYTCHK of equal data: $(cat /tmp/sg.out)"
+	sg_verify --lba=500 --count=1 --bytchk=1 --ndo=512 --in=/tmp/blk2 $d >/tmp/sg.out 2>&1 &&
+		fail "$d: VERIFY BYTCHK of other data succeeded"
+	grep -q "MISCOMPARE" /tmp/sg.out || fail "$d: VERIFY BYTCHK miscompare: $(cat /tmp/sg.out)"
+done
 # The 64-bit guard has no SCSI form: RDPROTECT is refused there.
 sg_raw -r 4104 /dev/mqnvme0n6 88 20 00 00 00 00 00 00 00 10 00 00 00 01 00 00 >/tmp/sg.out 2>&1 &&
 	fail "RDPROTECT on the CRC64 namespace was accepted"
