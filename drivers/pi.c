@@ -240,17 +240,14 @@ void mqnvme_meta_free(struct mqnvme_ctrl *ctrl, void *meta, size_t len,
 }
 
 /*
- * Read the failed range again without any check and look at each tuple
- * to name the first block that is wrong, and what is wrong with it.
+ * Read @nlb blocks from @slba again without any check and look at each
+ * tuple to name the first block that is wrong, and what is wrong with it.
  */
-static void mqnvme_pi_diag_work(struct work_struct *work)
+static void mqnvme_pi_diag(struct mqnvme_ns *ns, u64 slba, u32 nlb)
 {
-	struct mqnvme_ns *ns = container_of(work, struct mqnvme_ns, pi_work);
 	struct mqnvme_ctrl *ctrl = ns->ctrl;
 	const char *name = ns->disk->disk_name;
 	u32 bs = 1U << ns->lba_shift, stride = bs + (ns->ext ? ns->ms : 0);
-	u32 nlb = min_t(u32, ns->pi_diag.nlb, MQNVME_PI_DIAG_BYTES / stride);
-	u64 slba = ns->pi_diag.slba;
 	struct mqnvme_pi_result res;
 	struct nvme_command c = { };
 	void *data, *meta = NULL;
@@ -258,12 +255,12 @@ static void mqnvme_pi_diag_work(struct work_struct *work)
 	u32 i;
 	int ret;
 
-	/* The namespace was formatted without PI since the read failed. */
-	if (!ns->pi.pi_type || !nlb)
-		goto out;
+	nlb = min_t(u32, nlb, MQNVME_PI_DIAG_BYTES / stride);
+	if (!nlb)
+		return;
 	data = kmalloc_array(nlb, stride, GFP_KERNEL);
 	if (!data)
-		goto out;
+		return;
 	if (!ns->ext) {
 		meta = mqnvme_meta_alloc(ctrl, nlb * ns->ms, &meta_dma);
 		if (!meta)
@@ -302,7 +299,28 @@ out_meta:
 		mqnvme_meta_free(ctrl, meta, nlb * ns->ms, meta_dma);
 out_data:
 	kfree(data);
-out:
+}
+
+static void mqnvme_pi_diag_work(struct work_struct *work)
+{
+	struct mqnvme_ns *ns = container_of(work, struct mqnvme_ns, pi_work);
+	struct mqnvme_ctrl *ctrl = ns->ctrl;
+
+	/*
+	 * The command is built for the current format: scans and format
+	 * commands, which change it, hold scan_lock. Never wait for it: a
+	 * scan that removes this namespace waits for this work under it.
+	 */
+	if (!mutex_trylock(&ctrl->scan_lock)) {
+		dev_warn_ratelimited(ctrl->dev, "%s: a scan or format is under way, the bad block of LBA %llu-%llu is not looked for\n",
+				     ns->disk->disk_name, ns->pi_diag.slba,
+				     ns->pi_diag.slba + ns->pi_diag.nlb - 1);
+	} else {
+		/* Formatted without PI since the read failed: nothing to do. */
+		if (ns->pi.pi_type)
+			mqnvme_pi_diag(ns, ns->pi_diag.slba, ns->pi_diag.nlb);
+		mutex_unlock(&ctrl->scan_lock);
+	}
 	clear_bit(0, &ns->pi_busy);
 }
 
