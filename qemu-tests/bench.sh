@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: mqnvme against the in-tree nvme driver in one stock guest.
+# `qemu-tests/bench.sh pi` measures only the T10 PI part.
 # Prints every measurement and the median ratios mqnvme/nvme. A measurement,
 # not a test: it fails only when the guest could not measure.
 set -uo pipefail
@@ -8,6 +9,8 @@ build=$top/build
 logs=$build/logs
 mkdir -p "$logs"
 source "$top/qemu-tests/host-lib.sh"
+# `bench.sh pi`: only the T10 PI part (host PI vs PRACT, guard CRC drivers).
+echo "${1:-all}" >"$build/bench-parts"
 prepare_stock || exit 1
 # The guard CRC benchmark module (qemu-tests/crcbench), for the stock kernel.
 mkdir -p "$build/crcbench"
@@ -29,11 +32,15 @@ for line in sys.stdin:
 print()
 med = lambda k: statistics.median(vals[k])
 for rw in ("randread", "randwrite"):
-    h, p = ("pi", rw, "32", "host"), ("pi", rw, "32", "pract")
+    h, p, n = ("pi", rw, "32", "host"), ("pi", rw, "32", "pract"), ("pi", rw, "32", "nvme")
     if vals[h] and vals[p]:
         label = "PI " + rw + " 4k QD32"
         print(f"{label:34s} pract {med(p):9.0f} IOPS  host PI {med(h):9.0f} IOPS  "
               f"ratio host/pract {med(h) / med(p):.3f} (overhead {100 * (1 - med(h) / med(p)):.1f}%)")
+    if vals[h] and vals[n]:
+        label = "PI " + rw + " 4k QD32 host-side"
+        print(f"{label:34s} nvme  {med(n):9.0f} IOPS  mqnvme  {med(h):9.0f} IOPS  "
+              f"ratio mqnvme/nvme {med(h) / med(n):.3f}")
 g, c = ("crc", "", "", "crct10dif-generic"), ("crc", "", "", "crct10dif-pclmul")
 if vals[g] and vals[c]:
     label = "guard CRC over 4 KiB blocks"
