@@ -122,8 +122,9 @@ dd if=/dev/mqnvme0n6 of=/dev/null bs=1M skip=1 count=1 iflag=direct status=none 
 	fail "ns6: zeroed range does not read"
 
 log "=== a partition: the tuples carry absolute LBAs"
+# sfdisk counts logical blocks: 8 MiB in on ns1 (512), 1 MiB in on ns9 (4096).
 echo 'start=16384, size=8192' | sfdisk -q /dev/mqnvme0n1 || fail "sfdisk ns1"
-echo 'start=16384, size=8192' | sfdisk -q /dev/mqnvme0n9 || fail "sfdisk ns9"
+echo 'start=256, size=1024' | sfdisk -q /dev/mqnvme0n9 || fail "sfdisk ns9"
 for _ in $(seq 50); do [[ -b /dev/mqnvme0n1p1 && -b /dev/mqnvme0n9p1 ]] && break; sleep 0.1; done
 fio_ok --size=$((4 / MQ_SCALE))M --rw=randwrite --bsrange=4k-64k --ioengine=libaio --iodepth=8 \
 	--direct=1 --verify=crc32c --verify_fatal=1 \
