@@ -12,6 +12,14 @@ fail() {
 	exit 1
 }
 
+# mq_abort MSG: fail from inside a command substitution too (fail there
+# would only end the subshell).
+mq_abort() {
+	echo "FAIL: $*" >&2
+	kill -TERM $$
+	exit 1
+}
+
 log() {
 	echo "## $*"
 }
@@ -29,7 +37,8 @@ assert_ge() { # ACTUAL MIN WHAT
 # QEMU's answer; an error answer fails the test.
 MQ_QMP_N=0
 qmp() {
-	local n=$((++MQ_QMP_N)) i ans=$mqtmp/qmp-resp.$MQ_QMP_N
+	local n=${MQ_QID:-}$((++MQ_QMP_N)) i
+	local ans=$mqtmp/qmp-resp.$n
 	printf '%s\n' "$1" >"$mqtmp/qmp-new.$n"
 	mv "$mqtmp/qmp-new.$n" "$mqtmp/qmp-req.$n"
 	for ((i = 0; i < 300; i++)); do
@@ -43,6 +52,23 @@ qmp() {
 	cat "$ans"
 }
 
+# QEMU trace events, switched on and off at run time over QMP; their lines
+# go to $mqtmp/trace.log (every guest's QEMU writes its trace there).
+trace_set() { # on|off EVENT...
+	local state=false e
+	[[ $1 == on ]] && state=true
+	shift
+	for e; do
+		qmp "{\"execute\":\"trace-event-set-state\",\"arguments\":{\"name\":\"$e\",\"enable\":$state}}" >/dev/null
+	done
+}
+trace_mark() {
+	MQ_TRACE_MARK=$(cat "$mqtmp/trace.log" 2>/dev/null | wc -l)
+}
+trace_since_mark() {
+	tail -n +$((${MQ_TRACE_MARK:-0} + 1)) "$mqtmp/trace.log" 2>/dev/null
+}
+
 # fio_bg DEV OUT [SIZE]: random 4 KiB reads and writes with crc32c verify
 # on DEV in the background, until fio_bg_end; fio's report goes to OUT.
 fio_bg() {
@@ -54,9 +80,22 @@ fio_bg() {
 
 # fio_bg_end OUT: stop the fio_bg job; it must have seen no error.
 fio_bg_end() {
-	kill -INT "$MQ_FIO_BG"
+	kill -TERM "$MQ_FIO_BG"
 	wait "$MQ_FIO_BG"
 	grep -q "err= 0" "$1" || fail "background fio: $(cat "$1")"
+}
+
+# wait_io DISK [N]: until N more reads and writes (default 64) completed on
+# DISK: the evidence that I/O is really flowing before a reset, an unbind or
+# a fault. Fails after 30 s.
+wait_io() {
+	local d=$1 want=${2:-64} n0 i
+	n0=$(($(blk_stat "$d" read_ios) + $(blk_stat "$d" write_ios)))
+	for ((i = 0; i < 300; i++)); do
+		(($(blk_stat "$d" read_ios) + $(blk_stat "$d" write_ios) >= n0 + want)) && return 0
+		sleep 0.1
+	done
+	fail "no I/O flowing on $d after 30 s"
 }
 
 # dmesg lines the test produced since the last mark.
@@ -67,12 +106,57 @@ dmesg_since_mark() {
 	dmesg | tail -n +$((${MQ_DMESG_MARK:-0} + 1))
 }
 
-# PCI functions of NVMe class (010802), in bus order.
+# The PCI functions of this test's own NVMe controllers, in bus order (the
+# guest may hold other tests' controllers too, bound to no driver).
 nvme_bdfs() {
-	local d
-	for d in /sys/bus/pci/devices/*; do
-		[[ $(cat "$d/class") == 0x010802 ]] && basename "$d"
+	local b
+	for b in ${MQ_BDFS:-}; do echo "$b"; done
+}
+
+# qid NAME: the QEMU id that the test's header calls NAME (the harness
+# prefixes every id so that several tests' devices share one QEMU).
+qid() {
+	echo "${MQ_QID:-}$1"
+}
+
+# col FILE NAME...: the columns called NAME of a table whose first line
+# names its columns (debugfs queues), one row per line; a missing column
+# fails the test.
+col() {
+	local f=$1
+	shift
+	awk -v want="$*" '
+		NR == 1 {
+			n = split(want, w, " ")
+			for (i = 1; i <= n; i++) {
+				for (j = 1; j <= NF; j++) if ($j == w[i]) c[i] = j
+				if (!c[i]) { print "no column " w[i] > "/dev/stderr"; exit 1 }
+			}
+			next
+		}
+		{ line = $c[1]; for (i = 2; i <= n; i++) line = line " " $c[i]; print line }' "$f" ||
+		mq_abort "table $f has no column among: $*"
+}
+
+# mq_queues C NAME...: columns of controller C's debugfs queue table.
+mq_queues() { # C NAME...
+	local c=$1
+	shift
+	col /sys/kernel/debug/mqnvme/mqnvme$c/queues "$@"
+}
+
+# blk_stat DISK FIELD: one field of /sys/block/DISK/stat, by the name
+# Documentation/block/stat.rst gives it.
+blk_stat() {
+	local -a f
+	local names=(read_ios read_merges read_sectors read_ticks write_ios write_merges
+		write_sectors write_ticks in_flight io_ticks time_in_queue discard_ios
+		discard_merges discard_sectors discard_ticks flush_ios flush_ticks) i
+	read -r -a f </sys/block/"$1"/stat
+	for i in "${!names[@]}"; do
+		[[ ${names[$i]} == "$2" ]] && { echo "${f[$i]}"; return; }
 	done
+	fail "no field $2 in /sys/block/$1/stat"
 }
 
 # mqnvme uses scsi_mod's SG_IO helpers (get_sg_io_hdr, scsi_cmd_allowed):
@@ -98,8 +182,7 @@ mq_disk() { # C NSID
 # "qid submitted" for every I/O queue of controller C of TYPE (default or
 # poll; default when not given).
 mq_queue_counts() { # C [TYPE]
-	awk -v t="${2:-default}" 'NR > 1 && $7 == t {print $1, $4}' \
-		/sys/kernel/debug/mqnvme/mqnvme$1/queues
+	mq_queues "$1" qid submitted type | awk -v t="${2:-default}" '$3 == t {print $1, $2}'
 }
 
 # Run fio with JSON output and fail unless every job finished without error
@@ -196,18 +279,18 @@ assert_irq_mode() { # C MODE VECTORS DEFAULT POLL
 	esac
 	# Every queue with an interrupt has a handler on that line.
 	local q
-	for q in $(awk 'NR > 1 && $2 != "-" {print $1}' /sys/kernel/debug/mqnvme/mqnvme$c/queues); do
+	for q in $(mq_queues "$c" qid vector | awk '$2 != "-" {print $1}'); do
 		grep -qE "mqnvme${c}q$q(,|\$| )" <<<"$lines" || fail "queue $q of mqnvme$c has no handler"
 	done
 	if [[ $mode == poll ]]; then
-		assert_eq "$(awk 'NR > 1 && $2 != "-"' /sys/kernel/debug/mqnvme/mqnvme$c/queues | wc -l)" 0 \
+		assert_eq "$(mq_queues "$c" vector | grep -vc '^-$')" 0 \
 			"queues of mqnvme$c with a vector in poll mode"
 	fi
 }
 
-# Sum of a column (irqs = 8, polls = 9) over the queues of controller C.
+# Sum of a column (irqs, polls, ...) over the queues of controller C.
 mq_queue_sum() { # C COLUMN
-	awk -v col="$2" 'NR > 1 {s += $col} END {print s + 0}' /sys/kernel/debug/mqnvme/mqnvme$1/queues
+	mq_queues "$1" "$2" | awk '{s += $1} END {print s + 0}'
 }
 
 # PCI address of controller C.

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # mqnvme's QEMU test runner.
-#   run.sh --all                  every test on every kernel it lists, then a
-#                                 final "N passed, N failed" line
+#   run.sh --all                  static checks, then every test on every
+#                                 kernel it lists; a line per test (PASS/FAIL,
+#                                 kernel, seconds), then "N passed, N failed"
 #   run.sh --demo                 boot the stock guest and show fio on mqnvme0n1
-#   run.sh [-k stock|debug] TEST  one test (path or name under qemu-tests/tests)
-# Logs go to build/logs/<test>.<kernel>.log.
+#   run.sh [-k stock|debug] TEST... the named tests (paths or names under
+#                                 qemu-tests/tests), sharing guests as --all does
+# Tests whose set-ups agree share one guest (see Documentation/testing.md).
+# Logs: build/logs/<test>.<kernel>.log, the guests' consoles in
+# build/logs/<kernel>-g<N>.console.log. MQ_DEADLINE (seconds since the
+# epoch, default 85 minutes from now) fails whatever has not run by then.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 logs=$build/logs
 mkdir -p "$logs"
+rm -f "$logs"/*.console.log "$logs"/*.boot-failure
 source "$top/qemu-tests/host-lib.sh"
 
 mode=one
@@ -37,40 +43,78 @@ if [[ $mode == all ]]; then
 fi
 ((${#tests[@]})) || { echo "usage: run.sh --all | --demo | [-k KERNEL] TEST..." >&2; exit 2; }
 ((${#kernels[@]})) || kernels=(stock debug)
+for i in "${!tests[@]}"; do
+	[[ -f ${tests[$i]} ]] || tests[$i]=$top/qemu-tests/tests/${tests[$i]%.sh}.sh
+	[[ -f ${tests[$i]} ]] || { echo "no test ${tests[$i]}" >&2; exit 2; }
+done
 
-passed=0 failed=0 failures=()
 t_start=$(date +%s)
-if [[ $mode == all ]]; then
-	# The static gates need the kernel tree that the debug kernel unpacks.
-	if prepare_stock && "$top/scripts/build-debug-kernel.sh" >/dev/null &&
-		static_checks; then
+phase_start=$t_start
+phases=()
+phase() { # NAME: the time since the last phase ended goes to NAME
+	local now
+	now=$(date +%s)
+	phases+=("$1 $((now - phase_start)) s")
+	phase_start=$now
+}
+
+# The debug kernel (when not cached) builds in the background, at the
+# lowest priority, while the host builds, static checks and stock guests run.
+kbuild_pid=
+if [[ " ${kernels[*]} " == *" debug "* ]]; then
+	nice -n 19 "$top/scripts/build-debug-kernel.sh" >"$logs/debug-kernel.out" 2>"$logs/debug-kernel.log" &
+	kbuild_pid=$!
+fi
+
+passed=0 failed=0
+gate() { # NAME COMMAND...: a host-side check with a verdict of its own
+	local name=$1 s=$SECONDS
+	shift
+	if "$@"; then
+		record "$name" host PASS $((SECONDS - s)) ""
+	else
+		record "$name" host FAIL $((SECONDS - s)) "see above"
+	fi
+}
+
+for kind in "${kernels[@]}"; do
+	if [[ $kind == debug && -n $kbuild_pid ]]; then
+		wait "$kbuild_pid" || { echo "debug kernel build failed:"; tail -n 30 "$logs/debug-kernel.log"; }
+		phase "debug kernel (waited for the build)"
+	fi
+	if ! prepare_"$kind"; then
+		record "prepare" "$kind" FAIL 0 "building for the $kind kernel"
+		echo "FAIL: preparing the $kind kernel" >&2
+		continue
+	fi
+	phase "host builds for $kind"
+	if [[ $mode == all && $kind == "${kernels[0]}" ]]; then
+		gate static-checks static_checks
+		phase "static checks"
+	fi
+	want=()
+	for t in "${tests[@]}"; do
+		k=$(test_header "$t" kernels)
+		[[ -z $k || " $k " == *" $kind "* ]] && want+=("$t")
+	done
+	((${#want[@]})) && run_tests "$kind" "${want[@]}"
+	phase "$kind tier"
+done
+[[ -n $kbuild_pid ]] && wait "$kbuild_pid" 2>/dev/null
+
+echo
+failures=()
+for k in "${RESULT_ORDER[@]}"; do
+	read -r verdict _ <<<"${RESULT[$k]}"
+	if [[ $verdict == PASS ]]; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
-		failures+=(static-checks)
+		failures+=("${k% *}[${k#* }]")
 	fi
-fi
-for kind in "${kernels[@]}"; do
-	if ! prepare_"$kind"; then
-		echo "FAIL: preparing the $kind kernel" >&2
-		failed=$((failed + 1))
-		failures+=("prepare-$kind")
-		continue
-	fi
-	for t in "${tests[@]}"; do
-		[[ -f $t ]] || t=$top/qemu-tests/tests/${t%.sh}.sh
-		want=$(test_header "$t" kernels)
-		[[ -z $want || " $want " == *" $kind "* ]] || continue
-		if run_guest "$t" "$kind" "$(basename "$t" .sh)"; then
-			passed=$((passed + 1))
-		else
-			failed=$((failed + 1))
-			failures+=("$(basename "$t" .sh)[$kind]")
-		fi
-	done
 done
-echo
-echo "suite time: $(( $(date +%s) - t_start )) s"
+for p in "${phases[@]}"; do echo "phase: $p"; done
+echo "suite time: $(($(date +%s) - t_start)) s, boot retries: $BOOT_RETRIES"
 ((failed)) && echo "failed: ${failures[*]}"
 echo "$passed passed, $failed failed"
 ((failed == 0))

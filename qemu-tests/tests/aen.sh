@@ -7,13 +7,14 @@
 # (the admin queue is looked at every second). I/O keeps running.
 # smp: 2
 # timeout: 400
+# allow: mqnvme [0-9a-f:.]+: critical warning 0x[0-9a-f]+:
+# allow: mqnvme [0-9a-f:.]+: asynchronous event: write to an invalid doorbell register
 # qmp: on
-# append: iomem=relaxed
 # disk: d1 64M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,id=nv0,serial=mqaen,drive=d1
 
 warn() { # VALUE: set QEMU's critical warning bits
-	qmp "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/nv0\",\"property\":\"smart_critical_warning\",\"value\":$1}}" >/dev/null
+	qmp "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/$(qid nv0)\",\"property\":\"smart_critical_warning\",\"value\":$1}}" >/dev/null
 }
 
 aens() {

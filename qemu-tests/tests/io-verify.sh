@@ -1,8 +1,9 @@
 # Data integrity: fio crc32c verify, random and sequential, 512 bytes to
 # beyond MDTS (split by the block layer), one job pinned to each CPU, on a
 # 512-byte and a 4096-byte LBA namespace, through PRPs (default), SGLs
-# (sgl_threshold=1) and PRPs only (sgl_threshold=0); every hardware queue
-# must carry I/O.
+# (sgl_threshold=1) and PRPs only (sgl_threshold=0), QEMU's trace showing
+# that the controller really got SGLs or PRPs; every hardware queue must
+# carry I/O.
 # smp: 2
 # timeout: 900
 # disk: d1 256M
@@ -17,6 +18,22 @@ for params in "" "sgl_threshold=1" "sgl_threshold=0 max_segments=33"; do
 	assert_eq "$(cat /sys/block/mqnvme0n1/queue/logical_block_size)" 512 "ns1 block size"
 	assert_eq "$(cat /sys/block/mqnvme0n2/queue/logical_block_size)" 4096 "ns2 block size"
 	assert_eq "$(cat /sys/block/mqnvme0n2/size)" 524288 "ns2 sectors"
+	# Which data pointers the controller saw (QEMU's trace), on 64 writes
+	# of 64 KiB: SGLs when sgl_threshold=1, PRPs only when it is 0.
+	trace_set on pci_nvme_map_sgl pci_nvme_map_prp
+	trace_mark
+	fio_ok --name=dptr --filename="$d4k" --rw=write --bs=64k --size=4M --offset=200M \
+		--ioengine=libaio --iodepth=4 --direct=1
+	trace_set off pci_nvme_map_sgl pci_nvme_map_prp
+	sgl=$(trace_since_mark | grep -c pci_nvme_map_sgl)
+	prp=$(trace_since_mark | grep -c pci_nvme_map_prp)
+	log "data pointers seen by the controller: $sgl SGL, $prp PRP"
+	case $params in
+	sgl_threshold=1) assert_ge "$sgl" 64 "commands the controller mapped with SGLs" ;;
+	sgl_threshold=0*)
+		assert_eq "$sgl" 0 "commands the controller mapped with SGLs"
+		assert_ge "$prp" 64 "commands the controller mapped with PRPs" ;;
+	esac
 	before=$(mq_queue_counts 0)
 
 	fio_verify_per_cpu "$d512" $((48 / MQ_SCALE)) randwrite 512-1m

@@ -4,6 +4,7 @@
 # I/O passthrough, after which data written first reads back intact.
 # smp: 2
 # timeout: 600
+# allow: ioctl_abi_test: nsid [0-9]+ in the command is not the namespace's
 # disk: d1 64M
 # disk: d2 32M
 # disk: d3 32M

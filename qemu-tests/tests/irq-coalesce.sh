@@ -7,6 +7,9 @@
 # kernels: stock
 # smp: 2
 # timeout: 400
+# allow: mqnvme: irq_mode=[^ ]+ is not one of
+# allow: mqnvme: irq_coalesce_time=[^ ]+ is out of range
+# allow: mqnvme: `[^']*' invalid for parameter
 # disk: d1 64M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqcoal,drive=d1 -trace enable=pci_nvme_setfeat,file=@tmp@/trace.log -trace enable=pci_nvme_err_req_status,file=@tmp@/trace.log
 

@@ -30,7 +30,7 @@ assert_irq_mode 0 msix 3 2 0
 dev=$(mq_disk 0 1)
 dd if=/dev/urandom of=/tmp/pat bs=64k count=1 status=none
 dd if=/tmp/pat of="$dev" bs=64k oflag=direct status=none || fail "write pattern"
-q=$(awk 'NR > 1 && $7 == "default" && $6 ~ /(^|,)1(,|$)/ {print $1}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+q=$(mq_queues 0 qid type cpus | awk '$2 == "default" && $3 ~ /(^|,)1(,|$)/ {print $1}')
 [[ -n $q ]] || fail "no queue for CPU 1"
 dmesg_mark
 echo "mask $q" >/sys/kernel/debug/mqnvme/mqnvme0/irq_fault || fail "mask queue $q"
@@ -45,12 +45,12 @@ dmesg_since_mark | grep -qE "$bdf: tag [0-9]+ on queue $q timed out, completion 
 assert_eq "$(cat /sys/kernel/debug/mqnvme/mqnvme0/state)" live "state after a lost interrupt"
 
 echo "unmask $q" >/sys/kernel/debug/mqnvme/mqnvme0/irq_fault || fail "unmask queue $q"
-irqs=$(awk -v q="$q" 'NR > 1 && $1 == q {print $8}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+irqs=$(mq_queues 0 qid irqs | awk -v q="$q" '$1 == q {print $2}')
 t=$SECONDS
 taskset -c 1 dd if="$dev" of=/tmp/got bs=64k count=1 iflag=direct status=none || fail "read after unmask"
 (( SECONDS - t < 2 )) || fail "read after unmask took $((SECONDS - t)) s"
 cmp /tmp/got /tmp/pat || fail "data read after unmask differs"
-irqs2=$(awk -v q="$q" 'NR > 1 && $1 == q {print $8}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+irqs2=$(mq_queues 0 qid irqs | awk -v q="$q" '$1 == q {print $2}')
 assert_ge "$((irqs2 - irqs))" 1 "interrupts on queue $q after unmask"
 # Bad knob input is refused.
 echo "mask 99" >/sys/kernel/debug/mqnvme/mqnvme0/irq_fault 2>/dev/null && fail "mask 99 accepted"

@@ -56,15 +56,15 @@ run_mode() { # IRQ_MODE EXPECTED_MODE
 
 	local -A irqs polls before
 	for c in 0 1; do
-		irqs[$c]=$(mq_queue_sum $c 8)
-		polls[$c]=$(mq_queue_sum $c 9)
+		irqs[$c]=$(mq_queue_sum $c irqs)
+		polls[$c]=$(mq_queue_sum $c polls)
 		before[$c]=$(mq_queue_counts $c)
 	done
 	fio_verify_per_cpu "$(mq_disk 0 1) $(mq_disk 0 2) $(mq_disk 1 1)" "$MIB" randwrite 4k-128k
 	for c in 0 1; do
 		assert_all_queues_used $c "${before[$c]}"
-		irqs[$c]=$(($(mq_queue_sum $c 8) - irqs[$c]))
-		polls[$c]=$(($(mq_queue_sum $c 9) - polls[$c]))
+		irqs[$c]=$(($(mq_queue_sum $c irqs) - irqs[$c]))
+		polls[$c]=$(($(mq_queue_sum $c polls) - polls[$c]))
 		log "mqnvme$c: ${irqs[$c]} interrupts, ${polls[$c]} poller runs"
 		if [[ $mode == poll ]]; then
 			assert_eq "${irqs[$c]}" 0 "interrupts in poll mode"
@@ -90,9 +90,9 @@ run_mode() { # IRQ_MODE EXPECTED_MODE
 		# Idle disk: no poller run, and no more CPU time than idling
 		# with interrupts did.
 		local p0 ipolls
-		p0=$(mq_queue_sum 0 9)
+		p0=$(mq_queue_sum 0 polls)
 		idle_cpu
-		ipolls=$(($(mq_queue_sum 0 9) - p0))
+		ipolls=$(($(mq_queue_sum 0 polls) - p0))
 		log "idle 5 s in poll mode: $ipolls poller runs, busy $IDLE_BUSY of $IDLE_TOTAL ticks"
 		log "idle 5 s in msix mode: busy $MSIX_BUSY of $MSIX_TOTAL ticks"
 		assert_eq "$ipolls" 0 "poller runs with the disk idle"
@@ -106,7 +106,7 @@ run_mode() { # IRQ_MODE EXPECTED_MODE
 			--output=/dev/null &
 		local pid=$! bdf t
 		bdf=$(mq_bdf 0)
-		sleep 2
+		wait_io mqnvme0n1
 		t=$SECONDS
 		echo "$bdf" >/sys/bus/pci/drivers/mqnvme/unbind || fail "unbind"
 		log "unbind with I/O in flight took $((SECONDS - t)) s"

@@ -19,24 +19,26 @@ for cycle in $(seq 1 $cycles); do
 			--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
 			--verify_pattern=0x5a5a1234 --do_verify=1
 	fi
-	w0=$(awk '{print $5}' /sys/block/mqnvme0n1/stat)
+	w0=$(blk_stat mqnvme0n1 write_ios)
 	fio --name=bg --filename="$dev" --rw=randwrite --bs=4k-128k --offset=64M --size=128M \
 		--ioengine=libaio --iodepth=32 --numjobs=2 --direct=1 --time_based \
 		--runtime=$((cycle % 2 ? 30 : 5)) --eta=never --output=/tmp/bg.out &
 	pid=$!
 	# Wait until the writer has the disk open and its I/O is flowing.
 	for _ in $(seq 240); do
-		(($(awk '{print $5}' /sys/block/mqnvme0n1/stat) > w0 + 64)) && break
+		(($(blk_stat mqnvme0n1 write_ios) > w0 + 64)) && break
 		sleep 0.5
 	done
-	(($(awk '{print $5}' /sys/block/mqnvme0n1/stat) > w0 + 64)) || fail "background writer never started"
+	(($(blk_stat mqnvme0n1 write_ios) > w0 + 64)) || fail "background writer never started"
 	rmmod mqnvme 2>/dev/null && fail "rmmod succeeded with the disk open"
 	if ((cycle % 2)); then
 		echo "$bdf" >/sys/bus/pci/drivers/mqnvme/unbind || fail "unbind under I/O"
 		for _ in $(seq 60); do kill -0 $pid 2>/dev/null || break; sleep 0.5; done
 		kill -0 $pid 2>/dev/null && fail "fio still running 30 s after unbind"
 		wait $pid && fail "fio saw no error although the disk went away"
-		grep -qE "err=|error" /tmp/bg.out || fail "fio reported no I/O error"
+		# fio's own words for a failed I/O (its "err= 0" summary is no error).
+		grep -qE "err= *[1-9]|Input/output error|No such device" /tmp/bg.out ||
+			fail "fio reported no I/O error: $(cat /tmp/bg.out)"
 		log "cycle $cycle: unbound under I/O, fio failed cleanly"
 	else
 		wait $pid || { cat /tmp/bg.out; fail "background I/O failed in cycle $cycle"; }

@@ -43,7 +43,7 @@ head -c 1M /dev/urandom >/tmp/pattern
 dd if=/tmp/pattern of="$(disk_of $a 2)" bs=64k oflag=direct status=none || fail "writing the pattern"
 
 fio_bg "$(disk_of $a 1)" /tmp/fio.out
-sleep 2
+wait_io "$(basename "$(disk_of $a 1)")"
 
 log "B detaches namespace 2 from A (controller $cntlid)"
 exec 3<"$(disk_of $a 2)"

@@ -17,6 +17,9 @@
 # - pi=pract: the controller inserts and strips the PI instead.
 # smp: 2
 # timeout: 900
+# allow: mqnvme0n[0-9]+: (READ|WRITE) of LBA [0-9]+ \([0-9]+ blocks\) failed: end-to-end (guard|reference tag|application tag) check error
+# allow: protection error, dev mqnvme0n[0-9]+, sector
+# allow: mqnvme0n[0-9]+: LBA [0-9]+: PI (guard|reference tag|application tag) check failed
 # qmp: on
 # disk: d1 16M
 # disk: d2 16M
@@ -178,7 +181,7 @@ head -c 32768 /dev/urandom >/tmp/pat
 dd if=/tmp/pat of=/dev/mqnvme0n1 bs=32k seek=1 oflag=direct status=none || fail "pattern"
 # LBAs 64-127 hold the pattern. Metadata of LBA n: nlbas * 512 + n * 8.
 qemu_io() { # WHAT
-	qmp "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"qemu-io d1 \\\"$1\\\"\"}}" >/tmp/qio.out
+	qmp "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"qemu-io $(qid d1) \\\"$1\\\"\"}}" >/tmp/qio.out
 	grep -qi "error\|failed" /tmp/qio.out && fail "qemu-io $1: $(cat /tmp/qio.out)"
 	return 0
 }

@@ -9,7 +9,7 @@ mq_load
 assert_eq "$(mq_nr_queues 0)" 2 "I/O queues"
 cat /sys/kernel/debug/mqnvme/mqnvme0/queues
 for q in 1 2; do
-	cpus=$(awk -v q="$q" 'NR > 1 && $1 == q {print $6}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+	cpus=$(mq_queues 0 qid cpus | awk -v q="$q" '$1 == q {print $2}')
 	assert_eq "$(tr ',' '\n' <<<"$cpus" | grep -c .)" 2 "CPUs of queue $q"
 done
 before=$(mq_queue_counts 0)

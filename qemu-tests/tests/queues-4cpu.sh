@@ -14,14 +14,13 @@ assert_eq "$(mq_nr_queues 0)" 4 "I/O queues"
 cat /sys/kernel/debug/mqnvme/mqnvme0/queues
 dev=$(mq_disk 0 1)
 for cpu in 0 1 2 3; do
-	q=$(awk -v c="$cpu" 'NR > 1 && $1 > 0 {n = split($6, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $1}' \
-		/sys/kernel/debug/mqnvme/mqnvme0/queues)
+	q=$(mq_queues 0 qid cpus | awk -v c="$cpu" '$1 > 0 {n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $1}')
 	[[ -n $q ]] || fail "CPU $cpu is mapped to no queue"
-	before=$(awk -v q="$q" 'NR > 1 && $1 == q {print $4}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+	before=$(mq_queues 0 qid submitted | awk -v q="$q" '$1 == q {print $2}')
 	fio_ok --name=pin$cpu --filename="$dev" --cpus_allowed=$cpu --rw=randwrite \
 		--bs=4k --size=8M --offset=$((cpu * 16))M --ioengine=libaio --iodepth=4 \
 		--direct=1 --verify=crc32c
-	after=$(awk -v q="$q" 'NR > 1 && $1 == q {print $4}' /sys/kernel/debug/mqnvme/mqnvme0/queues)
+	after=$(mq_queues 0 qid submitted | awk -v q="$q" '$1 == q {print $2}')
 	(( after - before >= 4096 )) || fail "CPU $cpu: queue $q carried $((after - before)) commands, expected >= 4096"
 	log "CPU $cpu -> queue $q: $((after - before)) commands"
 done

@@ -34,13 +34,20 @@ mq_load poll_queues=2
 assert_eq "$(ls /sys/block/mqnvme0n1/mq | wc -l)" 4 "hardware contexts at probe"
 dev=$(mq_disk 0 1)
 fio_bg "$dev" /tmp/fio.out 64M
-sleep 3
+wait_io mqnvme0n1
 
 reset_to 1 3
 log "a reset adding a polled queue while polled reads run"
 hipri 8 &
 h=$!
-sleep 3
+# The polled reads are under way: the polled queue carries commands.
+p0=$(mq_queue_counts 0 poll | awk '{s += $2} END {print s + 0}')
+for _ in $(seq 300); do
+	(($(mq_queue_counts 0 poll | awk '{s += $2} END {print s + 0}') > p0 + 64)) && break
+	sleep 0.1
+done
+(($(mq_queue_counts 0 poll | awk '{s += $2} END {print s + 0}') > p0 + 64)) ||
+	fail "polled reads did not start"
 reset_to 2 4
 wait $h || fail "polled reads across the reset: $(cat /tmp/hipri.out)"
 grep -q "err= 0" /tmp/hipri.out || fail "polled reads: $(cat /tmp/hipri.out)"

@@ -3,6 +3,10 @@
 # no disk, no crash and no leak, and the module unloads cleanly.
 # smp: 2
 # timeout: 300
+# allow: mqnvme: [a-z_]+=[^ ]+ (is out of range|is not a number)
+# allow: mqnvme: `[^']*' invalid for parameter
+# allow: mqnvme [0-9a-f:.]+: controller refused:
+# allow: mqnvme [0-9a-f:.]+: enable: timed out after [0-9]+ ms
 # disk: d1 64M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqrefuse,drive=d1
 

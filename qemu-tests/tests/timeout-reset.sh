@@ -11,6 +11,8 @@
 # is clean.
 # smp: 2
 # timeout: 500
+# allow: mqnvme [0-9a-f:.]+: reset failed \(-[0-9]+\): disabling the controller
+# allow: mqnvme [0-9a-f:.]+: enable: timed out after [0-9]+ ms
 # disk: d2 64M
 # qemu: -blockdev driver=null-co,node-name=slow,size=67108864,latency-ns=5000000000,read-zeroes=on -device nvme,serial=mqslow,drive=slow -drive file=@d2@,if=none,id=d2,format=raw -device nvme,serial=mqfast,drive=d2
 

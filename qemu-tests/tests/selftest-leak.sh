@@ -1,0 +1,9 @@
+# Positive control of the harness: memory a module leaks is found by the
+# kmemleak scan after the test and fails it.
+# kernels: debug
+# guest: selftest
+# expect-fail: kmemleak found leaks
+# timeout: 60 120
+
+insmod "$mqselftest/mqnvme_selftest.ko" provoke=leak || fail "insmod mqnvme_selftest"
+log "leaked an object"
