@@ -9,7 +9,7 @@
 # a test module. Prints a BENCH line per measurement.
 # smp: 2
 # mem: 2G
-# timeout: 1800
+# timeout: 1800 3600
 # qemu: -blockdev driver=null-co,node-name=n1,size=8589934592,read-zeroes=on -device nvme,serial=bench1,drive=n1 -blockdev driver=null-co,node-name=n2,size=8589934592,read-zeroes=on -device nvme,serial=bench2,drive=n2 -blockdev driver=null-co,node-name=n3,size=8589934592,read-zeroes=on -device nvme,id=c3,serial=bench3 -device nvme-ns,drive=n3,bus=c3,nsid=1,ms=8,mset=0,pi=3
 
 rounds=${MQBENCH_ROUNDS:-3}

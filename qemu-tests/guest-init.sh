@@ -144,15 +144,20 @@ while IFS=$'\t' read -r -u 3 name script bdfs prefix keep; do
 	fi
 	ended=$SECONDS
 	clean_up "$pid"
+	ended2=$SECONDS
 	dirty=$DIRTY
 	leaks=0
 	if [[ -w $kmemleak ]]; then
-		# Objects must be older than 5 s and seen in two scans to be
-		# reported; "clear" keeps them from being blamed on the next test.
-		# The clean-up above counts towards the 5 s.
+		# An object is reported when a scan finds it unreferenced, older
+		# than 5 s and unchanged since the scan before: the first scan
+		# (right away) takes the checksums, the second (6 s after the test
+		# ended) reports; "clear" keeps what was found from being blamed
+		# on the next test.
+		t0=$SECONDS
+		echo scan >"$kmemleak"
 		((SECONDS - ended < 6)) && sleep $((6 - (SECONDS - ended)))
 		echo scan >"$kmemleak"
-		echo scan >"$kmemleak"
+		echo "MQTEST-NOTE clean-up $((ended2 - ended)) s, kmemleak scans $((SECONDS - t0)) s"
 		report=$(cat "$kmemleak")
 		if [[ -n $report ]]; then
 			echo "kmemleak report:"

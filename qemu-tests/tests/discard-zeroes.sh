@@ -2,7 +2,7 @@
 # back as zeroes afterwards (the backend unmaps), the data around them stays;
 # random trims read back zeroes exactly where fio trimmed.
 # smp: 2
-# timeout: 300
+# timeout: 220 180
 # disk: d1 128M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw,discard=unmap -device nvme,serial=mqdsm,drive=d1
 
@@ -29,7 +29,7 @@ intact 24 8 || fail "data after the write-zeroes range changed"
 # Many small discards merged into multi-range DSM commands: a random half
 # of the 4 KiB blocks of a patterned region is trimmed (fio's I/O log says
 # which); each trimmed block reads back zeroes, each other one its pattern.
-region=$((32 / MQ_SCALE))
+region=$(mq_scaled 32)
 dd if=/dev/urandom of=/tmp/pat2 bs=1M count=$region status=none
 dd if=/tmp/pat2 of="$dev" bs=1M seek=64 oflag=direct status=none || fail "write the trim region"
 fio_ok --name=trim --filename="$dev" --rw=randtrim --bs=4k --size=${region}M --offset=64M \

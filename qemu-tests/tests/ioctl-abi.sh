@@ -3,7 +3,7 @@
 # unprivileged callers, partitions, and a bounded random fuzz of admin and
 # I/O passthrough, after which data written first reads back intact.
 # smp: 2
-# timeout: 600
+# timeout: 90 120
 # allow: ioctl_abi_test: nsid [0-9]+ in the command is not the namespace's
 # disk: d1 64M
 # disk: d2 32M
@@ -16,7 +16,7 @@ echo 'start=2048, size=32768' | sfdisk -q /dev/mqnvme1n2 || fail "sfdisk"
 for _ in $(seq 20); do [[ -b /dev/mqnvme1n2p1 ]] && break; sleep 0.2; done
 [[ -b /dev/mqnvme1n2p1 ]] || fail "no partition device"
 
-iters=$((2000 / MQ_SCALE))
+iters=$(mq_scaled 2000)
 MQ_CTRL=/dev/mqnvme0 MQ_NS=/dev/mqnvme0n1 MQ_CTRL_MULTI=/dev/mqnvme1 \
 	MQ_FUZZ_NS=/dev/mqnvme1n1 MQ_PART=/dev/mqnvme1n2p1 MQ_FUZZ_ITERS=$iters \
 	"$mqtools/ioctl_abi_test" --gtest_color=no >/tmp/gtest.out 2>&1

@@ -6,7 +6,7 @@
 # kernel's checkers add to what irq-modes runs there.
 # kernels: stock
 # smp: 2
-# timeout: 400
+# timeout: 90 120
 # allow: mqnvme: irq_mode=[^ ]+ is not one of
 # allow: mqnvme: irq_coalesce_time=[^ ]+ is out of range
 # allow: mqnvme: `[^']*' invalid for parameter
@@ -36,7 +36,7 @@ dmesg_since_mark | grep -E 'coalescing' | sed 's/^/  /'
 assert_eq "$(dmesg_since_mark | grep -c 'interrupt coalescing (time 2 x 100 us, threshold 8) refused by the controller (status 0x410e), running without')" 1 \
 	"log lines for the refused coalescing"
 assert_irq_mode 0 msix 3 2 0
-fio_verify_per_cpu "$(mq_disk 0 1)" $((16 / MQ_SCALE)) randwrite 4k-64k
+fio_verify_per_cpu "$(mq_disk 0 1)" $(mq_scaled 16) randwrite 4k-64k
 # A reset applies it again, with the same value, and says nothing new.
 echo 1 >/sys/class/mqnvme/mqnvme0/reset_controller || fail "reset"
 assert_eq "$(grep -cE 'pci_nvme_setfeat .*fid 0x8 save 0x0 cdw11 0x207$' "$trace")" 2 \

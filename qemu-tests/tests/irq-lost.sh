@@ -5,7 +5,7 @@
 # the CQ, the log says so, the data is right and the controller stays live;
 # unmasked, the queue completes on its interrupt again.
 # smp: 2
-# timeout: 600
+# timeout: 140 160
 # disk: d1 128M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqlost,drive=d1
 
@@ -21,7 +21,7 @@ dmesg_since_mark | grep -qE "$bdf: MSI: the function offers no such vector \(-[0
 	fail "no log line for MSI refused"
 assert_irq_mode 0 intx 1 2 0
 before=$(mq_queue_counts 0)
-fio_verify_per_cpu "$(mq_disk 0 1)" $((16 / MQ_SCALE)) randwrite 4k-64k
+fio_verify_per_cpu "$(mq_disk 0 1)" $(mq_scaled 16) randwrite 4k-64k
 assert_all_queues_used 0 "$before"
 mq_unload
 

@@ -8,13 +8,13 @@
 # says so. In poll mode the poller stays idle with the disk, and an unbind
 # with I/O in flight stops it cleanly.
 # smp: 2
-# timeout: 900
+# timeout: 970 580
 # disk: d1 256M
 # disk: d2 256M
 # disk: d3 128M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -drive file=@d3@,if=none,id=d3,format=raw -device nvme,id=c0,serial=mqirq0 -device nvme-ns,drive=d1,bus=c0,nsid=1 -device nvme-ns,drive=d3,bus=c0,nsid=2 -drive file=@d2@,if=none,id=d2,format=raw -device nvme,serial=mqirq1,drive=d2,msix_qsize=2
 
-MIB=$((24 / MQ_SCALE))
+MIB=$(mq_scaled 24)
 
 # Vectors controller C gets with MSI-X: one per default queue plus the
 # admin vector, at most the function's table size.

@@ -4,7 +4,7 @@
 # IRQ_NONE), no completion is lost: fio verify on every queue of both
 # controllers, no command times out.
 # smp: 2
-# timeout: 600
+# timeout: 90 170
 # append: pci=nomsi
 # disk: d1 128M
 # disk: d2 128M
@@ -24,12 +24,12 @@ done
 for c in 0 1; do
 	before=$(mq_queue_counts $c)
 	irqs=$(mq_queue_sum $c irqs)
-	fio_verify_per_cpu "$(mq_disk $c 1)" $((24 / MQ_SCALE)) randrw 4k-128k
+	fio_verify_per_cpu "$(mq_disk $c 1)" $(mq_scaled 24) randrw 4k-128k
 	assert_all_queues_used $c "$before"
 	assert_ge "$(($(mq_queue_sum $c irqs) - irqs))" 100 "INTx interrupts of mqnvme$c"
 done
 # Both controllers at once, on both CPUs.
-fio_ok --rw=randwrite --bs=4k --ioengine=libaio --iodepth=16 --direct=1 --size=$((16 / MQ_SCALE))M \
+fio_ok --rw=randwrite --bs=4k --ioengine=libaio --iodepth=16 --direct=1 --size=$(mq_scaled 16)M \
 	--verify=crc32c --verify_fatal=1 \
 	--name=c0 --filename="$(mq_disk 0 1)" --cpus_allowed=0 \
 	--name=c1 --filename="$(mq_disk 1 1)" --cpus_allowed=1

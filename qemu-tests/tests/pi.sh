@@ -16,7 +16,7 @@
 #   that fails with its NVMe status;
 # - pi=pract: the controller inserts and strips the PI instead.
 # smp: 2
-# timeout: 900
+# timeout: 140 440
 # allow: mqnvme0n[0-9]+: (READ|WRITE) of LBA [0-9]+ \([0-9]+ blocks\) failed: end-to-end (guard|reference tag|application tag) check error
 # allow: protection error, dev mqnvme0n[0-9]+, sector
 # allow: mqnvme0n[0-9]+: LBA [0-9]+: PI (guard|reference tag|application tag) check failed
@@ -68,7 +68,7 @@ verify_all() {
 	for n in $served; do
 		args+=(--name=ns$n --filename=/dev/mqnvme0n$n)
 	done
-	fio_ok --size=$((4 / MQ_SCALE))M --offset=64k --rw=randwrite --bsrange=4k-128k \
+	fio_ok --size=$(mq_scaled 4)M --offset=64k --rw=randwrite --bsrange=4k-128k \
 		--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
 		--verify_fatal=1 "${args[@]}"
 	# 1 MiB writes are split at MDTS (512 KiB): each part carries its own
@@ -129,7 +129,7 @@ log "=== a partition: the tuples carry absolute LBAs"
 echo 'start=16384, size=8192' | sfdisk -q /dev/mqnvme0n1 || fail "sfdisk ns1"
 echo 'start=256, size=1024' | sfdisk -q /dev/mqnvme0n9 || fail "sfdisk ns9"
 for _ in $(seq 50); do [[ -b /dev/mqnvme0n1p1 && -b /dev/mqnvme0n9p1 ]] && break; sleep 0.1; done
-fio_ok --size=$((4 / MQ_SCALE))M --rw=randwrite --bsrange=4k-64k --ioengine=libaio --iodepth=8 \
+fio_ok --size=$(mq_scaled 4)M --rw=randwrite --bsrange=4k-64k --ioengine=libaio --iodepth=8 \
 	--direct=1 --verify=crc32c --verify_fatal=1 \
 	--name=p1 --filename=/dev/mqnvme0n1p1 --name=p9 --filename=/dev/mqnvme0n9p1
 head -c 4096 /dev/urandom >/tmp/pblk

@@ -1,7 +1,7 @@
 # Four vCPUs but a controller granting only two queue pairs: two I/O queues,
 # each serving two CPUs, both carrying I/O, data intact.
 # smp: 4
-# timeout: 600
+# timeout: 90 140
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mq2q,drive=d1,max_ioqpairs=2
 
@@ -13,6 +13,6 @@ for q in 1 2; do
 	assert_eq "$(tr ',' '\n' <<<"$cpus" | grep -c .)" 2 "CPUs of queue $q"
 done
 before=$(mq_queue_counts 0)
-fio_verify_per_cpu "$(mq_disk 0 1)" $((32 / MQ_SCALE)) randwrite 512-512k
+fio_verify_per_cpu "$(mq_disk 0 1)" $(mq_scaled 32) randwrite 512-512k
 assert_all_queues_used 0 "$before"
 mq_unload

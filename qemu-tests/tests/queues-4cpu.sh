@@ -5,7 +5,7 @@
 # multi-queue paths under the debug kernel.
 # kernels: stock
 # smp: 4
-# timeout: 600
+# timeout: 90 120
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mq4q,drive=d1
 
@@ -25,6 +25,6 @@ for cpu in 0 1 2 3; do
 	log "CPU $cpu -> queue $q: $((after - before)) commands"
 done
 before=$(mq_queue_counts 0)
-fio_verify_per_cpu "$dev" $((32 / MQ_SCALE)) randwrite 4k-256k
+fio_verify_per_cpu "$dev" $(mq_scaled 32) randwrite 4k-256k
 assert_all_queues_used 0 "$before"
 mq_unload

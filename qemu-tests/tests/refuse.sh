@@ -2,7 +2,7 @@
 # message; controllers the driver cannot drive are refused with one log line,
 # no disk, no crash and no leak, and the module unloads cleanly.
 # smp: 2
-# timeout: 300
+# timeout: 90 210
 # allow: mqnvme: [a-z_]+=[^ ]+ (is out of range|is not a number)
 # allow: mqnvme: `[^']*' invalid for parameter
 # allow: mqnvme [0-9a-f:.]+: controller refused:

@@ -9,7 +9,7 @@
 # written first is intact. Then the same table with inject=32 (every
 # command offered), and a 32-bit program through the compat ioctl path.
 # smp: 2
-# timeout: 600
+# timeout: 90 240
 # disk: d1 64M
 # disk: d2 32M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw,discard=unmap -drive file=@d2@,if=none,id=d2,format=raw,discard=unmap -device nvme,serial=mqsgio1,id=c1 -device nvme-ns,drive=d1,bus=c1,nsid=1,eui64=0x0011223344556677 -device nvme-ns,drive=d2,bus=c1,nsid=2
@@ -24,7 +24,7 @@ for _ in $(seq 20); do [[ -b $part ]] && break; sleep 0.2; done
 [[ -b $part ]] || fail "no partition device"
 
 # run_gtest OUT [gtest args...]: the suite with this guest's devices.
-iters=$((20000 / MQ_SCALE))
+iters=$(mq_scaled 20000)
 run_gtest() {
 	local out=$1 rc
 	shift

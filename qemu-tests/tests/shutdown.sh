@@ -6,7 +6,7 @@
 # guest: shutdown
 # keep-loaded: yes
 # host-check: qemu-tests/tests/shutdown.check
-# timeout: 60 200
+# timeout: 90 120
 # disk: d1 64M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqshut,drive=d1 -trace enable=pci_nvme_mmio_shutdown_set,file=@tmp@/trace.log
 

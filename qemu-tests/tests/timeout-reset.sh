@@ -10,7 +10,7 @@
 # up, its disk is dead (capacity 0, nothing read), the log says why, unload
 # is clean.
 # smp: 2
-# timeout: 500
+# timeout: 160 420
 # allow: mqnvme [0-9a-f:.]+: reset failed \(-[0-9]+\): disabling the controller
 # allow: mqnvme [0-9a-f:.]+: enable: timed out after [0-9]+ ms
 # disk: d2 64M
