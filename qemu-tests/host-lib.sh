@@ -130,7 +130,7 @@ group_key() {
 # The union of several tests' devices goes on the root bus: NVMe
 # controllers at fixed slots so the guest knows which test owns which, the
 # harness's own virtio-9p functions at the top.
-SLOT_FIRST=2
+SLOT_FIRST=1
 SLOT_LAST=28
 MAX_CTRLS=$((SLOT_LAST - SLOT_FIRST + 1))
 
@@ -199,10 +199,69 @@ qmp_relay() {
 	done
 }
 
+# qmp_host DIR JSON...: run QMP commands on the guest's QEMU from the host.
+qmp_host() {
+	local dir=$1 c
+	shift
+	{
+		echo '{"execute":"qmp_capabilities"}'
+		for c; do echo "$c"; done
+		sleep 0.5
+	} | socat -t 1 - "UNIX-CONNECT:$dir/qmp.sock" >/dev/null 2>&1
+}
+
+# guest_sysrq DIR KEY...: press Alt-SysRq-KEY on the guest's PS/2 keyboard
+# (guests boot with sysrq_always_enabled).
+guest_sysrq() {
+	local dir=$1 k
+	shift
+	for k; do
+		qmp_host "$dir" "$(printf '{"execute":"send-key","arguments":{"keys":[%s,%s,%s]}}' \
+			'{"type":"qcode","data":"alt"}' '{"type":"qcode","data":"sysrq"}' \
+			"{\"type\":\"qcode\",\"data\":\"$k\"}")"
+		sleep 2
+	done
+}
+
+# nudge_guest DIR CONSOLE: send an NMI to the guest's vCPUs; true when the
+# test printed something within 10 s after it.
+nudge_guest() {
+	local dir=$1 con=$2 mark i
+	mark=$(grep -a -c . "$con")
+	qmp_host "$dir" '{"execute":"inject-nmi"}'
+	for ((i = 0; i < 10; i++)); do
+		sleep 1
+		tail -n +"$((mark + 1))" "$con" | grep -a -vE '^\[ *[0-9]+\.[0-9]+\] ' | grep -aq . && return 0
+	done
+	return 1
+}
+
+# The kernel's lines about the NMI the harness sends a stalled guest.
+NMI_LINES='NMI received for unknown reason|Dazed and confused|Do you have a strange power saving mode'
+
+# hang_summary LOG: from the SysRq dumps a hang left in LOG, each blocked
+# task and the first frames of its stack, and what each CPU was doing.
+hang_summary() {
+	awk '
+	/sysrq: Show Blocked State/ { on = 1 }
+	/sysrq: Show backtrace of all active CPUs/ { on = 1 }
+	!on { next }
+	{ sub(/^\[ *[0-9.]+\] /, "") }
+	/^task:/ { split($1, a, ":"); task = a[2]; st = $0; sub(/.*state:/, "", st); sub(/ .*/, "", st)
+		printf "\n  blocked: %s (%s):", task, st; n = 0; next }
+	/^NMI backtrace for cpu/ { printf "\n  %s:", $0; n = 0; next }
+	/^ *(\? )?[a-z_0-9.]+\+0x/ && n < 8 && $1 != "?" {
+		f = $1; sub(/\+.*/, "", f)
+		if (f !~ /^(__schedule|schedule|schedule_timeout|io_schedule|nmi_cpu_backtrace|nmi_trigger_cpumask_backtrace|dump_stack_lvl|show_stack)$/) { printf " %s", f; n++ }
+	}
+	END { print "" }' "$1" | grep -v '^$' | head -n 20
+}
+
 # Results of run_tests, by "name kind": "PASS secs note" or "FAIL secs why".
 declare -gA RESULT=()
 declare -ga RESULT_ORDER=()
 BOOT_RETRIES=0
+NUDGES=0
 # MQ_DEADLINE (seconds since the epoch): nothing starts or runs past it.
 MQ_DEADLINE=${MQ_DEADLINE:-$(($(date +%s) + 85 * 60))}
 
@@ -225,6 +284,13 @@ judge() {
 	section "$con" "$name" >"$out"
 	end=$(grep -a -m1 "^MQTEST-END $name " "$out")
 	allow=$(sed -n 's/^# allow: //p' "$t" | paste -sd'|')
+	# A test the harness woke with an NMI (launch_guest's nudged): the
+	# kernel's lines about that NMI are the harness's, not the test's.
+	if [[ -n ${nudged[$name]:-} ]]; then
+		allow=${allow:+$allow|}$NMI_LINES
+		note=" (stalled at ${nudged[$name]} s, went on after an NMI)"
+		NUDGES=$((NUDGES + 1))
+	fi
 	expect=$(test_header "$t" expect-fail)
 	if [[ -z $end ]]; then
 		why="no end marker"
@@ -282,6 +348,7 @@ finish() {
 		note=
 		return 0
 	fi
+	note=
 	record "$name" "$kind" FAIL "$secs" "$why"
 	printf 'FAIL %-28s %-6s %4d s: %s\n' "$name" "$kind" "$secs" "$why"
 	[[ -n $bad ]] && sed 's/^/    /' <<<"$bad"
@@ -296,8 +363,11 @@ run_tests() {
 	local kind=$1 t key k i n
 	shift
 	local -A members=()
-	local -a keys=()
-	for t; do
+	local -a keys=() ordered=()
+	# A "# keep-loaded:" test ends its guest: it goes last.
+	for t; do [[ -z $(test_header "$t" keep-loaded) ]] && ordered+=("$t"); done
+	for t; do [[ -n $(test_header "$t" keep-loaded) ]] && ordered+=("$t"); done
+	for t in "${ordered[@]}"; do
 		key=$(group_key "$t" "$kind")
 		[[ -n ${members[$key]:-} ]] || keys+=("$key")
 		members[$key]+="$t "
@@ -371,7 +441,7 @@ launch_guest() {
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	smp=$(test_header "$first" smp) mem=$(test_header "$first" mem)
-	append="iomem=relaxed log_buf_len=16M $(test_header "$first" append)"
+	append="iomem=relaxed log_buf_len=16M sysrq_always_enabled $(test_header "$first" append)"
 	qopts=$(qemu_union "$tmp" "${tests[@]}")
 	if [[ $kind == stock ]]; then
 		kernel=$STOCK_KERNEL initrd=$STOCK_INITRD
@@ -388,7 +458,7 @@ launch_guest() {
 	# shellcheck disable=SC2086
 	qemu-system-x86_64 \
 		-machine q35 -accel tcg,thread=multi -cpu max -smp "${smp:-2}" -m "${mem:-2G}" \
-		-display none -monitor none -serial stdio -no-reboot -nic none \
+		-display none -vga none -monitor none -serial stdio -no-reboot -nic none \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 mqinit=$top/qemu-tests/guest-init.sh mqrepo=$top mqkind=$kind mqmod=$build/mod-$kind mqselftest=$build/selftest-$kind mqkmods=$kmods mqtools=$build/tools mqtmp=$tmp $append" \
 		-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
@@ -401,7 +471,7 @@ launch_guest() {
 	# Watch the console: boot, then each test's time.
 	local boot_tmo=90 started=$SECONDS cur= cur_start=0 cur_tmo=0 why= line
 	[[ $kind == debug ]] && boot_tmo=240
-	local -A done_=()
+	local -A done_=() nudged=()
 	BOOT_FAILED=0 BOOT_WHY= LEFT=()
 	while kill -0 "$qpid" 2>/dev/null; do
 		sleep 1
@@ -421,7 +491,18 @@ launch_guest() {
 			cur=
 		fi
 		if [[ -n $cur ]] && ((SECONDS - cur_start > cur_tmo)); then
-			why="timed out after $cur_tmo s"
+			# Past its time: an NMI to every vCPU first. A guest that
+			# was waiting for a wakeup the emulator lost (TCG was seen
+			# to leave a guest asleep for minutes) goes on, and the
+			# test gets a bounded grace period; one that does not go
+			# on is hung.
+			if [[ -z ${nudged[$cur]:-} ]] && nudge_guest "$tmp" "$con"; then
+				nudged[$cur]=$((SECONDS - cur_start))
+				cur_tmo=$((SECONDS - cur_start + (cur_tmo / 2 > 60 ? cur_tmo / 2 : 60)))
+				echo "NOTE: $kind $cur stalled for ${nudged[$cur]} s and went on after an NMI"
+				continue
+			fi
+			why="timed out after $((SECONDS - cur_start)) s"
 			break
 		fi
 		if (($(date +%s) >= MQ_DEADLINE)); then
@@ -429,6 +510,11 @@ launch_guest() {
 			break
 		fi
 	done
+	# A hang: the guest's blocked tasks and CPUs go to its console first.
+	if [[ -n $cur && -n $why ]] && kill -0 "$qpid" 2>/dev/null; then
+		guest_sysrq "$tmp" w l
+		sleep 3
+	fi
 	if kill -0 "$qpid" 2>/dev/null; then
 		kill "$qpid"
 		sleep 2
@@ -457,6 +543,8 @@ launch_guest() {
 			section "$con" "$name" >"$logs/$name.$kind.log"
 			local died=${why:-$(grep -a -m1 -E 'Kernel panic|Oops|BUG:|MQTEST-DIRTY' "$logs/$name.$kind.log" || echo "the guest died")}
 			secs=$((SECONDS - cur_start))
+			[[ -n $why ]] && hang_summary "$logs/$name.$kind.log" >"$logs/$name.$kind.hang" &&
+				[[ -s $logs/$name.$kind.hang ]] && died+=$'\n'"    where it hung:"$'\n'"$(cat "$logs/$name.$kind.hang")"
 			finish "$name" "$kind" "$secs" "$died" "$(test_header "$t" expect-fail)" \
 				"$(grep -aE "$BAD_KERNEL_LOG" "$logs/$name.$kind.log" | head -n 5)" \
 				"$logs/$name.$kind.log"

@@ -27,7 +27,7 @@ mq_abort() {
 }
 
 log() {
-	echo "## $*"
+	echo "## [${SECONDS}s] $*"
 }
 
 assert_eq() { # ACTUAL EXPECTED WHAT

@@ -110,7 +110,7 @@ for k in "${RESULT_ORDER[@]}"; do
 	fi
 done
 for p in "${phases[@]}"; do echo "phase: $p"; done
-echo "suite time: $(($(date +%s) - t_start)) s, boot retries: $BOOT_RETRIES"
+echo "suite time: $(($(date +%s) - t_start)) s, boot retries: $BOOT_RETRIES, guests woken by an NMI: $NUDGES"
 ((failed)) && echo "failed: ${failures[*]}"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -1,15 +1,18 @@
 # The driver's .shutdown hook: the guest powers off (reboot(2), which runs
 # every driver's shutdown) with mqnvme bound, right after data was written.
+# ("# keep-loaded:" makes it the last test of its guest.)
 # On the host, once the guest is gone (shutdown.check): QEMU's trace shows
 # the controller got CC.SHN after the write, and the backing file holds the
 # data.
-# guest: shutdown
+# smp: 2
 # keep-loaded: yes
+# qmp: on
 # host-check: qemu-tests/tests/shutdown.check
-# timeout: 90 120
+# timeout: 60 90
 # disk: d1 64M
-# qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqshut,drive=d1 -trace enable=pci_nvme_mmio_shutdown_set,file=@tmp@/trace.log
+# qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqshut,drive=d1
 
+trace_set on pci_nvme_mmio_shutdown_set
 mq_load
 dev=$(mq_disk 0 1)
 out=$mqtmp/shutdown
