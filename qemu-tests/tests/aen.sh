@@ -6,7 +6,7 @@
 # every event and after a reset; with irq_mode=poll the event is still seen
 # (the admin queue is looked at every second). I/O keeps running.
 # smp: 2
-# timeout: 100 150
+# timeout: 60 120
 # allow: mqnvme [0-9a-f:.]+: critical warning 0x[0-9a-f]+:
 # allow: mqnvme [0-9a-f:.]+: asynchronous event: write to an invalid doorbell register
 # qmp: on

@@ -2,7 +2,7 @@
 # between the in-tree nvme driver and mqnvme with both loaded; data written
 # through one driver reads back through the other.
 # smp: 2
-# timeout: 120 120
+# timeout: 60 90
 # disk: d1 128M
 # disk: d2 128M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqb1,drive=d1 -drive file=@d2@,if=none,id=d2,format=raw -device nvme,serial=mqb2,drive=d2

@@ -2,7 +2,7 @@
 # back as zeroes afterwards (the backend unmaps), the data around them stays;
 # random trims read back zeroes exactly where fio trimmed.
 # smp: 2
-# timeout: 220 180
+# timeout: 60 90
 # disk: d1 128M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw,discard=unmap -device nvme,serial=mqdsm,drive=d1
 

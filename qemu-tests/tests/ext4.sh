@@ -1,7 +1,7 @@
 # A file system on mqnvme: mkfs.ext4, mount, write files, fsync, umount,
 # fsck clean, mount again and the files read back identical.
 # smp: 2
-# timeout: 180 140
+# timeout: 60 90
 # disk: d1 512M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqext4,drive=d1
 

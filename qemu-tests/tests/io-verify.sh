@@ -5,7 +5,7 @@
 # that the controller really got SGLs or PRPs; every hardware queue must
 # carry I/O.
 # smp: 2
-# timeout: 920 660
+# timeout: 200 510
 # disk: d1 256M
 # disk: d2 256M
 # qemu: -device nvme,id=c0,serial=mqio,mdts=6 -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=c0,nsid=1,logical_block_size=512 -drive file=@d2@,if=none,id=d2,format=raw -device nvme-ns,drive=d2,bus=c0,nsid=2,logical_block_size=4096,physical_block_size=4096
@@ -41,11 +41,11 @@ for params in "" "sgl_threshold=1" "sgl_threshold=0 max_segments=33"; do
 	fio_verify_per_cpu "$d4k" $(mq_scaled 48) randwrite 4k-1m
 	fio_verify_per_cpu "$d4k" $(mq_scaled 48) write 4k-2m
 	# Buffered I/O through the page cache builds large multi-segment bios.
-	fio_ok --name=buffered --filename="$d4k" --rw=write --bs=1m --size=32M \
+	fio_ok --name=buffered --filename="$d4k" --rw=write --bs=1m --size=$(mq_scaled 32)M \
 		--offset=160M --ioengine=psync --direct=0 --end_fsync=1 --verify=crc32c
 	# Unaligned user buffers: one 512-byte offset into the page.
 	fio_ok --name=offset --filename="$d512" --rw=randwrite --bsrange=4k-64k \
-		--iomem_align=512 --mem_align=512 --size=16M \
+		--iomem_align=512 --mem_align=512 --size=$(mq_scaled 16)M \
 		--offset=128M --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
 
 	assert_all_queues_used 0 "$before"

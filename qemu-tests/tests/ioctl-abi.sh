@@ -3,7 +3,7 @@
 # unprivileged callers, partitions, and a bounded random fuzz of admin and
 # I/O passthrough, after which data written first reads back intact.
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 # allow: ioctl_abi_test: nsid [0-9]+ in the command is not the namespace's
 # disk: d1 64M
 # disk: d2 32M

@@ -6,7 +6,7 @@
 # kernel's checkers add to what irq-modes runs there.
 # kernels: stock
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 # allow: mqnvme: irq_mode=[^ ]+ is not one of
 # allow: mqnvme: irq_coalesce_time=[^ ]+ is out of range
 # allow: mqnvme: `[^']*' invalid for parameter

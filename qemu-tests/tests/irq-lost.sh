@@ -5,7 +5,7 @@
 # the CQ, the log says so, the data is right and the controller stays live;
 # unmasked, the queue completes on its interrupt again.
 # smp: 2
-# timeout: 140 160
+# timeout: 60 100
 # disk: d1 128M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqlost,drive=d1
 

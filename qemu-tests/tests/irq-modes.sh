@@ -8,7 +8,7 @@
 # says so. In poll mode the poller stays idle with the disk, and an unbind
 # with I/O in flight stops it cleanly.
 # smp: 2
-# timeout: 970 580
+# timeout: 200 410
 # disk: d1 256M
 # disk: d2 256M
 # disk: d3 128M

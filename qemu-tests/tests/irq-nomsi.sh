@@ -4,7 +4,7 @@
 # IRQ_NONE), no completion is lost: fio verify on every queue of both
 # controllers, no command times out.
 # smp: 2
-# timeout: 90 170
+# timeout: 60 140
 # append: pci=nomsi
 # disk: d1 128M
 # disk: d2 128M

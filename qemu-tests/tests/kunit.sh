@@ -7,7 +7,7 @@
 # (each KUNIT_CASE line of the sources) must pass.
 # kernels: debug
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 
 mapfile -t declared < <(sed -n 's/^\s*\.name = "\(mqnvme_[a-z0-9_]*\)",$/\1/p' kunit/*.c | sort)
 cases=$(cat kunit/*.c | grep -cE '^\s*KUNIT_CASE(_PARAM)?\(')

@@ -4,7 +4,7 @@
 # writer runs (its I/O fails cleanly, nothing hangs). rmmod is refused while
 # a disk is open. The data verified in the first cycle is still intact.
 # smp: 2
-# timeout: 180 210
+# timeout: 160 160
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqcyc,drive=d1
 
@@ -15,7 +15,7 @@ for cycle in $(seq 1 $cycles); do
 	mq_load
 	dev=$(mq_disk 0 1)
 	if ((cycle == 1)); then
-		fio_ok --name=keep --filename="$dev" --rw=write --bs=64k --size=16M \
+		fio_ok --name=keep --filename="$dev" --rw=write --bs=64k --size=$(mq_scaled 16)M \
 			--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
 			--verify_pattern=0x5a5a1234 --do_verify=1
 	fi
@@ -47,7 +47,7 @@ for cycle in $(seq 1 $cycles); do
 	mq_unload
 done
 mq_load
-fio_ok --name=keep --filename="$(mq_disk 0 1)" --rw=read --bs=64k --size=16M \
+fio_ok --name=keep --filename="$(mq_disk 0 1)" --rw=read --bs=64k --size=$(mq_scaled 16)M \
 	--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
 	--verify_pattern=0x5a5a1234 --verify_only=1
 mq_unload

@@ -6,7 +6,7 @@
 # attach-ns, from B) brings the disk back with its data. fio verify runs on
 # A's namespace 1 throughout.
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 # disk: d1 64M
 # disk: d2 64M
 # qemu: -device nvme-subsys,id=sub0,nqn=mqsub -device nvme,id=nvA,serial=mqsub,subsys=sub0 -device nvme,id=nvB,serial=mqsub,subsys=sub0 -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=nvA,nsid=1 -drive file=@d2@,if=none,id=d2,format=raw -device nvme-ns,drive=d2,bus=nvA,nsid=2

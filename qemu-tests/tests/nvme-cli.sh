@@ -7,7 +7,7 @@
 # type 1: the integrity profile follows), rescans, and the controller's
 # refusals of what QEMU does not implement.
 # smp: 2
-# timeout: 90 220
+# timeout: 60 190
 # disk: d1 64M
 # disk: d2 32M
 # disk: d3 32M

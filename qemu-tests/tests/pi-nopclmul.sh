@@ -2,7 +2,7 @@
 # in its log that the guard CRCs run on the table-driven crct10dif-generic,
 # sysfs and crc_t10dif agree, and protection still works end to end.
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 # disk: d1 16M
 # qemu: -cpu qemu64 -device nvme,id=c0,serial=mqpi2 -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=c0,nsid=1,ms=8,mset=0,pi=1
 

@@ -16,7 +16,7 @@
 #   that fails with its NVMe status;
 # - pi=pract: the controller inserts and strips the PI instead.
 # smp: 2
-# timeout: 140 440
+# timeout: 110 370
 # allow: mqnvme0n[0-9]+: (READ|WRITE) of LBA [0-9]+ \([0-9]+ blocks\) failed: end-to-end (guard|reference tag|application tag) check error
 # allow: protection error, dev mqnvme0n[0-9]+, sector
 # allow: mqnvme0n[0-9]+: LBA [0-9]+: PI (guard|reference tag|application tag) check failed

@@ -2,7 +2,7 @@
 # I/O queue per CPU on MSI-X vectors, disk limits follow MDTS and the LBA
 # format, the controller shuts down on unload and comes up again on reload.
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqprobe,drive=d1,mdts=5
 

@@ -1,7 +1,7 @@
 # Four vCPUs but a controller granting only two queue pairs: two I/O queues,
 # each serving two CPUs, both carrying I/O, data intact.
 # smp: 4
-# timeout: 90 140
+# timeout: 60 90
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mq2q,drive=d1,max_ioqpairs=2
 

@@ -5,7 +5,7 @@
 # multi-queue paths under the debug kernel.
 # kernels: stock
 # smp: 4
-# timeout: 90 120
+# timeout: 60 90
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mq4q,drive=d1
 

@@ -6,7 +6,7 @@
 # With no polled queue left, polled I/O is refused (EOPNOTSUPP); more polled
 # queues than the controller was probed with are not taken.
 # smp: 2
-# timeout: 90 160
+# timeout: 60 130
 # disk: d1 128M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqqr,drive=d1
 

@@ -2,7 +2,7 @@
 # message; controllers the driver cannot drive are refused with one log line,
 # no disk, no crash and no leak, and the module unloads cleanly.
 # smp: 2
-# timeout: 90 210
+# timeout: 60 150
 # allow: mqnvme: [a-z_]+=[^ ]+ (is out of range|is not a number)
 # allow: mqnvme: `[^']*' invalid for parameter
 # allow: mqnvme [0-9a-f:.]+: controller refused:
@@ -45,6 +45,6 @@ done
 
 # After all that the controller still works.
 mq_load
-fio_ok --name=after --filename="$(mq_disk 0 1)" --rw=randwrite --bs=4k --size=16M \
+fio_ok --name=after --filename="$(mq_disk 0 1)" --rw=randwrite --bs=4k --size=$(mq_scaled 16)M \
 	--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
 mq_unload

@@ -5,7 +5,7 @@
 # difference it does not list with its reason (Documentation/scsi.md has
 # the list); then tool outputs that must agree are compared as text.
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 # allow: scsi_debug:resp_report_luns: alloc len too small
 # disk: d1 64M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw,discard=unmap -device nvme,serial=mqdiff,id=c1 -device nvme-ns,drive=d1,bus=c1,nsid=1,eui64=0x0011223344556677

@@ -4,7 +4,7 @@
 # guest: selftest
 # allow: mqnvme selftest: an allowed error
 # expect-fail: kernel log: .*mqnvme selftest: an unexpected error
-# timeout: 90 120
+# timeout: 60 90
 
 echo "<3>mqnvme selftest: an allowed error" >/dev/kmsg
 echo "<3>mqnvme selftest: an unexpected error" >/dev/kmsg

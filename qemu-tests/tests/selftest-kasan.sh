@@ -3,7 +3,7 @@
 # kernels: debug
 # guest: selftest
 # expect-fail: BUG: KASAN: slab-out-of-bounds
-# timeout: 90 120
+# timeout: 60 90
 
 insmod "$mqselftest/mqnvme_selftest.ko" provoke=kasan || fail "insmod mqnvme_selftest"
 log "provoked a KASAN report"

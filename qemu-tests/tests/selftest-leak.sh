@@ -3,7 +3,7 @@
 # kernels: debug
 # guest: selftest
 # expect-fail: kmemleak found leaks
-# timeout: 90 120
+# timeout: 60 90
 
 insmod "$mqselftest/mqnvme_selftest.ko" provoke=leak || fail "insmod mqnvme_selftest"
 log "leaked an object"

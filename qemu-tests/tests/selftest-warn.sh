@@ -2,7 +2,7 @@
 # WARNING must fail (this test passes when the harness failed it for that).
 # guest: selftest
 # expect-fail: WARNING:
-# timeout: 90 120
+# timeout: 60 90
 
 insmod "$mqselftest/mqnvme_selftest.ko" provoke=warn || fail "insmod mqnvme_selftest"
 log "provoked a WARNING"

@@ -8,7 +8,7 @@
 # Every answer is checked against what QEMU's controller is (model, size,
 # temperature, limits) and the data against what was written.
 # smp: 2
-# timeout: 360 520
+# timeout: 160 320
 # disk: d1 64M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw,discard=unmap -device nvme,serial=mqsg1,id=c1 -device nvme-ns,drive=d1,bus=c1,nsid=1,eui64=0x0011223344556677
 
@@ -204,18 +204,26 @@ has "$out" "WCE +1 +\[cha: y"
 run 5 sdparm --set=GLTSD=0 "$dev"
 
 log "fio's sg engine with verify"
-fio_ok --name=sg --filename="$dev" --ioengine=sg --rw=randwrite --bs=4k --size=16M \
+fio_ok --name=sg --filename="$dev" --ioengine=sg --rw=randwrite --bs=4k --size=$(mq_scaled 16)M \
 	--iodepth=8 --verify=crc32c --verify_fatal=1
 
 log "FORMAT UNIT to 4096-byte blocks and back"
-run 0 sg_format --format --size=4096 --wait "$dev"
+run 0 sg_format --format --quick --size=4096 --wait "$dev"
 run 0 sg_readcap "$dev"
 has "$out" "Number of logical blocks=16384" "Logical block length=4096 bytes"
 assert_eq "$(cat /sys/block/mqnvme0n1/queue/logical_block_size)" 4096 "block size after sg_format"
 cmp -s <(dd if="$dev" bs=4096 count=512 iflag=direct status=none) <(head -c 2097152 /dev/zero) ||
 	fail "the formatted disk is not zeroed"
-run 0 sg_format --format --size=512 "$dev"
-has "$out" "FORMAT UNIT Complete|seems to be successful"
+# --quick: no 15 s pause to reconsider. With IMMED (no --wait) sg_format
+# would poll once a minute; --early leaves the polling to TEST UNIT READY
+# here: NOT READY, FORMAT IN PROGRESS until the format is done, then good.
+run 0 sg_format --format --quick --early --size=512 "$dev"
+for ((i = 0; i < 100; i++)); do
+	sg_turs "$dev" >"$out" 2>&1 && break
+	has "$out" "Not ready|format in progress"
+	sleep 0.1
+done
+((i < 100)) || fail "the disk is still not ready 10 s after FORMAT UNIT: $(cat "$out")"
 run 0 sg_readcap "$dev"
 has "$out" "Number of logical blocks=131072" "Logical block length=512 bytes"
 assert_eq "$(cat /sys/block/mqnvme0n1/queue/logical_block_size)" 512 "block size after the second sg_format"

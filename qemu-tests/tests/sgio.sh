@@ -9,7 +9,7 @@
 # written first is intact. Then the same table with inject=32 (every
 # command offered), and a 32-bit program through the compat ioctl path.
 # smp: 2
-# timeout: 90 240
+# timeout: 60 90
 # disk: d1 64M
 # disk: d2 32M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw,discard=unmap -drive file=@d2@,if=none,id=d2,format=raw,discard=unmap -device nvme,serial=mqsgio1,id=c1 -device nvme-ns,drive=d1,bus=c1,nsid=1,eui64=0x0011223344556677 -device nvme-ns,drive=d2,bus=c1,nsid=2

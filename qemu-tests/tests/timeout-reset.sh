@@ -10,7 +10,7 @@
 # up, its disk is dead (capacity 0, nothing read), the log says why, unload
 # is clean.
 # smp: 2
-# timeout: 160 420
+# timeout: 150 200
 # allow: mqnvme [0-9a-f:.]+: reset failed \(-[0-9]+\): disabling the controller
 # allow: mqnvme [0-9a-f:.]+: enable: timed out after [0-9]+ ms
 # disk: d2 64M
@@ -40,7 +40,7 @@ assert_ge "$(dmesg_since_mark | grep -c "command timeout: resetting the controll
 assert_ge "$(cat /sys/kernel/debug/mqnvme/mqnvme$slow/resets)" 1 "resets done"
 assert_eq "$(cat /sys/class/mqnvme/mqnvme$slow/state)" live "the slow controller after recovery"
 assert_eq "$(cat /sys/class/mqnvme/mqnvme$fast/state)" live "the fast controller"
-fio_ok --name=fast --filename=/dev/mqnvme${fast}n1 --rw=randwrite --bs=4k --size=16M \
+fio_ok --name=fast --filename=/dev/mqnvme${fast}n1 --rw=randwrite --bs=4k --size=$(mq_scaled 16)M \
 	--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
 
 log "passthrough timeout_ms: longer than io_timeout, then shorter"

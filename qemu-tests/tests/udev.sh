@@ -7,7 +7,7 @@
 # do not run under KASAN and lockdep.
 # kernels: stock
 # smp: 2
-# timeout: 90 120
+# timeout: 60 90
 # disk: d1 64M
 # disk: d2 64M
 # qemu: -device nvme,id=nv0,serial=mqudev -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=nv0,nsid=1 -drive file=@d2@,if=none,id=d2,format=raw -device nvme-ns,drive=d2,bus=nv0,nsid=2,eui64=0x0011223344556677
