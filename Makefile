@@ -42,7 +42,7 @@ run:
 	qemu-tests/run.sh --demo
 
 check:
-	scripts/deps.sh
+	scripts/deps.sh --debug-kernel
 	qemu-tests/run.sh --all
 
 bench:
