@@ -41,6 +41,22 @@ if [[ -n ${mqtmp:-} && -d $mqtmp ]]; then
 		echo "cannot mount hosttmp on $mqtmp"
 fi
 ip link set lo up 2>/dev/null
+# The kernel booted on one CPU (maxcpus=1, see launch_guest): the others now.
+for c in /sys/devices/system/cpu/cpu[0-9]*/online; do
+	read -r on <"$c"
+	((on)) || echo 1 >"$c" || echo "cannot bring ${c%/online} online"
+done
+# A heartbeat for the host: $mqtmp/heartbeat written every 5 s. A guest
+# whose timers stopped (TCG was seen to lose a wakeup for minutes) stops
+# writing it, and the host wakes it with an NMI instead of waiting for the
+# test's time limit.
+if [[ -n ${mqtmp:-} ]]; then
+	(while :; do
+		printf '%(%s)T\n' -1 >"$mqtmp/heartbeat"
+		sleep 5
+	done) </dev/null >/dev/null 2>&1 &
+	heartbeat_pid=$!
+fi
 # Hung tasks are failures: report them quickly.
 [[ -w /proc/sys/kernel/hung_task_timeout_secs ]] &&
 	echo 60 >/proc/sys/kernel/hung_task_timeout_secs
@@ -74,7 +90,7 @@ clean_up() {
 	# PF_KTHREAD (0x00200000) marks kernel threads.
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
-		((p == 1 || p == BASHPID)) && continue
+		((p == 1 || p == BASHPID || p == ${heartbeat_pid:-0})) && continue
 		{ read -r st <"/proc/$p/stat"; } 2>/dev/null || continue
 		read -r -a f <<<"${st##*) }"
 		((f[6] & 0x00200000)) && continue
