@@ -186,10 +186,11 @@ qemu_union() {
 #
 # It also connects to the socket once a second, asking nothing: that wakes
 # QEMU's main loop, which runs the timers that are due. QEMU 7.2's TCG was
-# seen to leave an idle guest asleep for minutes (every vCPU halted, the
-# APIC timer due long ago: the clocksource watchdog counted 161 s of TSC
-# against 33 s of HPET, an idle CPU's soft-lockup timer did not run for
-# 53 s) until any event, such as a QMP connection, woke the main loop.
+# seen to leave a guest asleep for minutes with its timers long due (the
+# clocksource watchdog counted 161 s of TSC against 33 s of HPET; an idle
+# CPU's soft-lockup timer did not run for 53 s). This alone did not stop
+# it (26 s once more): the guests also keep their APIC timer periodic
+# (MQ_GUEST_TICK in launch_guest), and a stalled heartbeat brings an NMI.
 qmp_relay() {
 	local dir=$1 req n tick=0
 	while :; do
@@ -467,7 +468,11 @@ launch_guest() {
 	# "sched_clock: Marking stable" killed a boot in three), and on one CPU
 	# the boot-time text patching has no other CPU to race.
 	# no_ipi_broadcast keeps the IPI shorthand key from flipping then.
-	append="iomem=relaxed log_buf_len=16M sysrq_always_enabled maxcpus=1 no_ipi_broadcast=1 $(test_header "$first" append)"
+	# MQ_GUEST_TICK (default "nohz=off highres=off", the benchmark sets it
+	# empty): the APIC timer in periodic mode, which QEMU re-arms itself,
+	# so a vCPU whose wakeup TCG lost is kicked again 4 ms later (see
+	# qmp_relay).
+	append="iomem=relaxed log_buf_len=16M sysrq_always_enabled maxcpus=1 no_ipi_broadcast=1 ${MQ_GUEST_TICK-nohz=off highres=off} $(test_header "$first" append)"
 	qopts=$(qemu_union "$tmp" "${tests[@]}")
 	if [[ $kind == stock ]]; then
 		kernel=$STOCK_KERNEL initrd=$STOCK_INITRD
@@ -520,7 +525,7 @@ launch_guest() {
 		# NMI at once; the time it stood still is not the test's.
 		local age
 		age=$(heartbeat_age "$tmp")
-		if [[ -n $cur ]] && ((age > 30 && ${nudges_of[$cur]:-0} < 3)); then
+		if [[ -n $cur ]] && ((age > 12 && ${nudges_of[$cur]:-0} < 3)); then
 			nudges_of[$cur]=$((${nudges_of[$cur]:-0} + 1))
 			if nudge_guest "$tmp" "$con"; then
 				nudged[$cur]=$((SECONDS - cur_start))
