@@ -200,9 +200,7 @@ qmp_relay() {
 		for req in "$dir"/qmp-req.*; do
 			[[ -f $req ]] || continue
 			n=${req##*.}
-			# Stdin stays open a moment: QEMU answers before it sees EOF.
-			{ echo '{"execute":"qmp_capabilities"}'; cat "$req"; sleep 0.5; } |
-				socat -t 1 - "UNIX-CONNECT:$dir/qmp.sock" >"$dir/qmp-ans.$n" 2>&1
+			qmp_host "$dir" "$(cat "$req")" >"$dir/qmp-ans.$n"
 			mv "$dir/qmp-ans.$n" "$dir/qmp-resp.$n"
 			rm -f "$req"
 		done
@@ -210,15 +208,17 @@ qmp_relay() {
 	done
 }
 
-# qmp_host DIR JSON...: run QMP commands on the guest's QEMU from the host.
+# qmp_host DIR JSON...: run QMP commands on the guest's QEMU from the host;
+# prints QEMU's answers.
 qmp_host() {
 	local dir=$1 c
 	shift
+	# Stdin stays open a moment: QEMU answers before it sees EOF.
 	{
 		echo '{"execute":"qmp_capabilities"}'
 		for c; do echo "$c"; done
 		sleep 0.5
-	} | socat -t 1 - "UNIX-CONNECT:$dir/qmp.sock" >/dev/null 2>&1
+	} | socat -t 1 - "UNIX-CONNECT:$dir/qmp.sock" 2>&1
 }
 
 # guest_sysrq DIR KEY...: press Alt-SysRq-KEY on the guest's PS/2 keyboard
@@ -229,7 +229,7 @@ guest_sysrq() {
 	for k; do
 		qmp_host "$dir" "$(printf '{"execute":"send-key","arguments":{"keys":[%s,%s,%s]}}' \
 			'{"type":"qcode","data":"alt"}' '{"type":"qcode","data":"sysrq"}' \
-			"{\"type\":\"qcode\",\"data\":\"$k\"}")"
+			"{\"type\":\"qcode\",\"data\":\"$k\"}")" >/dev/null
 		sleep 2
 	done
 }
@@ -240,7 +240,7 @@ nudge_guest() {
 	local dir=$1 con=$2 mark hb i
 	mark=$(grep -a -c . "$con")
 	hb=$(heartbeat_age "$dir")
-	qmp_host "$dir" '{"execute":"inject-nmi"}'
+	qmp_host "$dir" '{"execute":"inject-nmi"}' >/dev/null
 	for ((i = 0; i < 10; i++)); do
 		sleep 1
 		tail -n +"$((mark + 1))" "$con" | grep -a -vE '^\[ *[0-9]+\.[0-9]+\] ' | grep -aq . && return 0
@@ -503,6 +503,14 @@ launch_guest() {
 	local boot_tmo=90 started=$SECONDS cur= cur_start=0 cur_tmo=0 why= line
 	[[ $kind == debug ]] && boot_tmo=240
 	local -A done_=() nudged=() nudges_of=()
+	# nudge_test: an NMI for the running test, at most three; true (and
+	# nudged[$cur] set) when the guest went on.
+	nudge_test() {
+		((${nudges_of[$cur]:-0} < 3)) || return 1
+		nudges_of[$cur]=$((${nudges_of[$cur]:-0} + 1))
+		nudge_guest "$tmp" "$con" || return 1
+		nudged[$cur]=$((SECONDS - cur_start))
+	}
 	BOOT_FAILED=0 BOOT_WHY= LEFT=()
 	while kill -0 "$qpid" 2>/dev/null; do
 		sleep 1
@@ -525,14 +533,10 @@ launch_guest() {
 		# NMI at once; the time it stood still is not the test's.
 		local age
 		age=$(heartbeat_age "$tmp")
-		if [[ -n $cur ]] && ((age > 12 && ${nudges_of[$cur]:-0} < 3)); then
-			nudges_of[$cur]=$((${nudges_of[$cur]:-0} + 1))
-			if nudge_guest "$tmp" "$con"; then
-				nudged[$cur]=$((SECONDS - cur_start))
-				cur_tmo=$((cur_tmo + age))
-				echo "NOTE: $kind $cur: the guest stood still for $age s and went on after an NMI"
-				continue
-			fi
+		if [[ -n $cur ]] && ((age > 12)) && nudge_test; then
+			cur_tmo=$((cur_tmo + age))
+			echo "NOTE: $kind $cur: the guest stood still for $age s and went on after an NMI"
+			continue
 		fi
 		if [[ -n $cur ]] && ((SECONDS - cur_start > cur_tmo)); then
 			# Past its time: an NMI to every vCPU first. A guest that
@@ -540,9 +544,7 @@ launch_guest() {
 			# to leave a guest asleep for minutes) goes on, and the
 			# test gets a bounded grace period; one that does not go
 			# on is hung.
-			if ((${nudges_of[$cur]:-0} < 3)) && nudges_of[$cur]=$((${nudges_of[$cur]:-0} + 1)) &&
-				nudge_guest "$tmp" "$con"; then
-				nudged[$cur]=$((SECONDS - cur_start))
+			if nudge_test; then
 				cur_tmo=$((SECONDS - cur_start + (cur_tmo / 2 > 60 ? cur_tmo / 2 : 60)))
 				echo "NOTE: $kind $cur stalled for ${nudged[$cur]} s and went on after an NMI"
 				continue

@@ -29,7 +29,7 @@ missing() {
 	done
 }
 
-install() {
+apt_install() {
 	(($#)) || return 0
 	echo "deps: installing $*" >&2
 	if [[ -z $updated ]]; then
@@ -40,7 +40,7 @@ install() {
 }
 
 mapfile -t todo < <(missing "${kernel_pkgs[@]}")
-install "${todo[@]}"
+apt_install "${todo[@]}"
 # (Returns at once when the kernel is cached.)
 if [[ ${1:-} == --debug-kernel ]]; then
 	mkdir -p "$top/build/logs"
@@ -48,5 +48,5 @@ if [[ ${1:-} == --debug-kernel ]]; then
 		>"$top/build/logs/debug-kernel.bg.out" 2>"$top/build/logs/debug-kernel.bg.log" &
 fi
 mapfile -t todo < <(missing "${pkgs[@]}")
-install "${todo[@]}"
+apt_install "${todo[@]}"
 [[ -z $updated ]] || echo "deps: packages installed in $SECONDS s" >&2
