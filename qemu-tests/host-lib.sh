@@ -234,17 +234,22 @@ guest_sysrq() {
 	done
 }
 
-# nudge_guest DIR CONSOLE: send an NMI to the guest's vCPUs; true when,
-# within 10 s, the test printed something or the guest's heartbeat moved.
+# nudge_guest DIR CONSOLE test|heartbeat: send an NMI to the guest's
+# vCPUs; true when, within 10 s, what stood still moved: the test printed
+# something, or the guest wrote its heartbeat. (A healthy guest beats while
+# a hung test waits: only a stalled heartbeat may be judged by the beat.)
 nudge_guest() {
-	local dir=$1 con=$2 mark hb i
+	local dir=$1 con=$2 what=$3 mark hb i
 	mark=$(grep -a -c . "$con")
 	hb=$(heartbeat_age "$dir")
 	qmp_host "$dir" '{"execute":"inject-nmi"}' >/dev/null
 	for ((i = 0; i < 10; i++)); do
 		sleep 1
-		tail -n +"$((mark + 1))" "$con" | grep -a -vE '^\[ *[0-9]+\.[0-9]+\] ' | grep -aq . && return 0
-		(($(heartbeat_age "$dir") < hb)) && return 0
+		if [[ $what == heartbeat ]]; then
+			(($(heartbeat_age "$dir") < hb)) && return 0
+		else
+			tail -n +"$((mark + 1))" "$con" | grep -a -vE '^\[ *[0-9]+\.[0-9]+\] ' | grep -aq . && return 0
+		fi
 	done
 	return 1
 }
@@ -503,12 +508,12 @@ launch_guest() {
 	local boot_tmo=90 started=$SECONDS cur= cur_start=0 cur_tmo=0 why= line
 	[[ $kind == debug ]] && boot_tmo=240
 	local -A done_=() nudged=() nudges_of=()
-	# nudge_test: an NMI for the running test, at most three; true (and
-	# nudged[$cur] set) when the guest went on.
+	# nudge_test test|heartbeat: an NMI for the running test, at most
+	# three; true (and nudged[$cur] set) when the guest went on.
 	nudge_test() {
 		((${nudges_of[$cur]:-0} < 3)) || return 1
 		nudges_of[$cur]=$((${nudges_of[$cur]:-0} + 1))
-		nudge_guest "$tmp" "$con" || return 1
+		nudge_guest "$tmp" "$con" "$1" || return 1
 		nudged[$cur]=$((SECONDS - cur_start))
 	}
 	BOOT_FAILED=0 BOOT_WHY= LEFT=()
@@ -533,7 +538,7 @@ launch_guest() {
 		# NMI at once; the time it stood still is not the test's.
 		local age
 		age=$(heartbeat_age "$tmp")
-		if [[ -n $cur ]] && ((age > 12)) && nudge_test; then
+		if [[ -n $cur ]] && ((age > 12)) && nudge_test heartbeat; then
 			cur_tmo=$((cur_tmo + age))
 			echo "NOTE: $kind $cur: the guest stood still for $age s and went on after an NMI"
 			continue
@@ -544,7 +549,7 @@ launch_guest() {
 			# to leave a guest asleep for minutes) goes on, and the
 			# test gets a bounded grace period; one that does not go
 			# on is hung.
-			if nudge_test; then
+			if nudge_test test; then
 				cur_tmo=$((SECONDS - cur_start + (cur_tmo / 2 > 60 ? cur_tmo / 2 : 60)))
 				echo "NOTE: $kind $cur stalled for ${nudged[$cur]} s and went on after an NMI"
 				continue
