@@ -2,11 +2,13 @@
 # Build the tiny busybox initramfs that mounts the host's root filesystem
 # over virtio-9p (read-only), puts a tmpfs overlay on it and switch_roots
 # into qemu-tests/guest-init.sh.
-#   mkinitramfs.sh OUT.cpio.gz [KVER]   KVER: stock kernel whose 9p/overlay
-#                                       modules go in (none for the debug one)
+#   mkinitramfs.sh OUT.cpio.gz [KVER [ROOT]]
+#       KVER: the stock kernel whose 9p/overlay modules go in (none for the
+#       debug one), from ROOT/lib/modules (default /)
 set -euo pipefail
 out=$1
 kver=${2:-}
+root=${3:-/}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{bin,dev,proc,sys,lower,upper,newroot,modules}
@@ -14,7 +16,7 @@ cp /bin/busybox "$work/bin/busybox"
 if [[ -n $kver ]]; then
 	: >"$work/modules/order"
 	for m in netfs 9pnet 9pnet_virtio 9p overlay; do
-		modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
+		modprobe -d "$root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
 	done | awk '!seen[$0]++' | while read -r ko; do
 		base=$(basename "$ko" .xz)
 		case $ko in
