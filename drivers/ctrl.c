@@ -298,7 +298,8 @@ static void __mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown,
 	/* A reset has stopped every disk's queue already. */
 	if (ctrl->tagset_allocated && !for_reset)
 		blk_mq_quiesce_tagset(&ctrl->tagset);
-	if (!dead && ctrl->queues && READ_ONCE(ctrl->queues[0].enabled)) {
+	if (!dead && ctrl->queues && READ_ONCE(ctrl->queues[0].enabled) &&
+	    !(mqnvme_inject & MQNVME_INJECT_NO_QUEUE_DELETE)) {
 		for (i = ctrl->online_queues; i >= 1; i--) {
 			if (!READ_ONCE(ctrl->queues[i].enabled))
 				continue;

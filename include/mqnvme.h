@@ -58,9 +58,15 @@ enum mqnvme_inject_fault {
 	MQNVME_INJECT_MSIX_LOST		= 1 << 4,
 	/* SG_IO sends what OACS/ONCS say the controller lacks. */
 	MQNVME_INJECT_SCSI_CAPS		= 1 << 5,
+	/*
+	 * A disable skips Delete I/O SQ/CQ, as for a controller that stopped
+	 * answering admin commands: what it fetched is never completed and
+	 * the driver cancels (and, in a reset, requeues) it.
+	 */
+	MQNVME_INJECT_NO_QUEUE_DELETE	= 1 << 6,
 };
 
-#define MQNVME_INJECT_ALL		((1U << 6) - 1)
+#define MQNVME_INJECT_ALL		((1U << 7) - 1)
 
 enum mqnvme_ctrl_state {
 	MQNVME_CTRL_NEW,

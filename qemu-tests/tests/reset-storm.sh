@@ -7,10 +7,12 @@
 # An ioctl on a resetting controller waits for the reset and runs.
 # Namespace 2 is throttled in QEMU (its commands wait there), so every reset
 # finds commands at the controller: each reset starts only once the block
-# layer shows them in flight, and fio's verify proves none was lost. (QEMU
-# completes the commands it fetched when CC.EN drops, so how many the driver
-# cancels and requeues, debugfs "requeued", is logged per reset, not
-# asserted.)
+# layer shows them in flight, and fio's verify proves none was lost. QEMU
+# completes what it fetched when the driver deletes the I/O queues; the
+# sysfs resets run with inject=64 (the queues are not deleted, as for a
+# controller that stopped answering), so QEMU drops those completions and
+# the driver must cancel and requeue: debugfs "requeued" grows at each of
+# them.
 # smp: 2
 # timeout: 80 280
 # disk: d1 128M
@@ -37,22 +39,27 @@ storm() { # RESETS
 	for i in $(seq "$n"); do
 		# Evidence, not a sleep: namespace 2's throttled requests are in
 		# flight at the controller when the reset starts.
+		# (fio starts slowly on the debug kernel: up to 60 s.)
 		local tries
-		for ((tries = 0; tries < 100; tries++)); do
+		for ((tries = 0; tries < 600; tries++)); do
 			(($(inflight mqnvme0n2) > 0)) && break
 			sleep 0.1
 		done
 		(($(inflight mqnvme0n2) > 0)) ||
-			fail "no I/O in flight before reset $i ($(cat /sys/block/mqnvme0n{1,2}/inflight | tr -s ' \n' ' '), fio $(kill -0 $fio_pid 2>/dev/null && echo running || echo gone): $(cat /tmp/storm.json))"
-		local rq0
+			fail "no I/O in flight before reset $i ($(cat /sys/block/mqnvme0n{1,2}/inflight | tr -s ' \n' ' '), fio $(kill -0 $fio_pid 2>/dev/null && echo running || echo gone), requests held: $(cat /sys/kernel/debug/block/mqnvme0n*/requeue_list /sys/kernel/debug/block/mqnvme0n*/hctx*/dispatch | wc -l): $(cat /tmp/storm.json))"
+		local rq0 rq
 		rq0=$(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued)
 		if ((i % 2)); then
+			echo 64 >/sys/module/mqnvme/parameters/inject
 			echo 1 >/sys/class/mqnvme/mqnvme0/reset_controller || fail "sysfs reset $i"
+			echo 0 >/sys/module/mqnvme/parameters/inject
 		else
 			nvme reset /dev/mqnvme0 >/tmp/out 2>&1 || fail "nvme reset $i: $(cat /tmp/out)"
 		fi
 		assert_eq "$(cat /sys/class/mqnvme/mqnvme0/state)" live "state after reset $i"
-		log "reset $i: $(($(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued) - rq0)) requests requeued"
+		rq=$(($(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued) - rq0))
+		log "reset $i: $rq requests requeued"
+		((i % 2 == 0)) || assert_ge "$rq" 1 "requests requeued by reset $i (queues not deleted)"
 	done
 	# fio stops cleanly on SIGTERM (its report says whether anything failed).
 	kill -TERM $fio_pid
