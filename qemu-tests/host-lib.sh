@@ -127,7 +127,14 @@ test_timeout() {
 # count, memory, kernel command line and CPU model; "# guest: NAME" and
 # QEMU trace files keep a test (or a named set) in a guest of its own.
 group_key() {
-	local t=$1 q own
+	local t=$1 q own after
+	# "# after: TEST": in TEST's guest (the harness's positive controls,
+	# which need no guest of their own).
+	after=$(test_header "$t" after)
+	if [[ -n $after ]]; then
+		group_key "$top/qemu-tests/tests/$after.sh" "$2"
+		return
+	fi
 	q=$(test_header "$t" qemu)
 	own=$(test_header "$t" guest)
 	[[ $q == *"-trace "* ]] && own="trace-$(basename "$t" .sh)"
@@ -412,8 +419,12 @@ run_tests() {
 	shift
 	local -A members=()
 	local -a keys=() ordered=()
-	# A "# keep-loaded:" test ends its guest: it goes last.
-	for t; do [[ -z $(test_header "$t" keep-loaded) ]] && ordered+=("$t"); done
+	# A "# keep-loaded:" test ends its guest: it goes last. "# after:"
+	# tests (the positive controls) come after the others: what they
+	# provoke taints the kernel, and a tainted kernel has turned lockdep
+	# off for the rest of its guest.
+	for t; do [[ -z $(test_header "$t" keep-loaded)$(test_header "$t" after) ]] && ordered+=("$t"); done
+	for t; do [[ -n $(test_header "$t" after) ]] && ordered+=("$t"); done
 	for t; do [[ -n $(test_header "$t" keep-loaded) ]] && ordered+=("$t"); done
 	for t in "${ordered[@]}"; do
 		key=$(group_key "$t" "$kind")

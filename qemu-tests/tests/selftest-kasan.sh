@@ -1,7 +1,7 @@
 # Positive control of the harness: a KASAN report (an out-of-bounds read in
 # a module) fails a test that otherwise passes.
 # kernels: debug
-# guest: selftest
+# after: irq-nomsi
 # expect-fail: BUG: KASAN: slab-out-of-bounds
 # timeout: 60 90
 

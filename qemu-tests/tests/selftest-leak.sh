@@ -1,7 +1,7 @@
 # Positive control of the harness: memory a module leaks is found by the
 # kmemleak scan after the test and fails it.
 # kernels: debug
-# guest: selftest
+# after: irq-nomsi
 # expect-fail: kmemleak found leaks
 # timeout: 60 90
 

@@ -1,6 +1,6 @@
 # Positive control of the harness: a test whose only defect is a kernel
 # WARNING must fail (this test passes when the harness failed it for that).
-# guest: selftest
+# after: irq-nomsi
 # expect-fail: WARNING:
 # timeout: 60 90
 
