@@ -7,9 +7,12 @@
 #   make bench      mqnvme against the in-tree nvme driver in one guest
 #   make install    the module (updates/) and the udev rule, for $(KDIR)
 
-# The running kernel's build tree if it has one, else Debian's 6.12 headers.
+# The running kernel's build tree if it has one, else Debian's 6.12 headers
+# (installed, or unpacked by scripts/deps.sh into the cache).
+MQNVME_CACHE ?= /var/cache/mqnvme
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12*-amd64))))
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12*-amd64))) \
+	$(lastword $(sort $(wildcard $(MQNVME_CACHE)/stock-kernel/*/usr/src/linux-headers-6.12*-amd64))))
 
 all: modules
 

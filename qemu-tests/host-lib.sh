@@ -3,16 +3,18 @@
 # guests that run several tests each, and the judging of every test's log.
 # Sourced by run.sh and bench.sh; expects $top, $build and $logs.
 
-# The stock kernel: Debian's 6.12 of the installed headers, its image
-# installed or unpacked into the cache by scripts/deps.sh; the guest then
-# gets the unpacked module tree as its /lib/modules/<version> (mqkmods).
+# The stock kernel: an installed Debian 6.12 (headers, image, modules), or
+# the one scripts/deps.sh unpacked into the cache; the guest then gets the
+# unpacked module tree as its /lib/modules/<version> (mqkmods).
 STOCK_KVER=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
 STOCK_KVER=${STOCK_KVER#/usr/src/linux-headers-}
 STOCK_KDIR=/usr/src/linux-headers-$STOCK_KVER
 STOCK_KERNEL=/boot/vmlinuz-$STOCK_KVER
 STOCK_MODROOT=
-if [[ ! -f $STOCK_KERNEL || ! -d /lib/modules/$STOCK_KVER/kernel ]]; then
-	STOCK_MODROOT=${MQNVME_CACHE:-/var/cache/mqnvme}/stock-kernel/$STOCK_KVER
+if [[ -z $STOCK_KVER || ! -f $STOCK_KERNEL || ! -d /lib/modules/$STOCK_KVER/kernel ]]; then
+	STOCK_MODROOT=$(ls -d "${MQNVME_CACHE:-/var/cache/mqnvme}"/stock-kernel/6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
+	STOCK_KVER=${STOCK_MODROOT##*/}
+	STOCK_KDIR=$STOCK_MODROOT/usr/src/linux-headers-$STOCK_KVER
 	STOCK_KERNEL=$STOCK_MODROOT/boot/vmlinuz-$STOCK_KVER
 fi
 DEBUG_SRC=

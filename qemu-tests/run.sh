@@ -58,13 +58,12 @@ phase() { # NAME: the time since the last phase ended goes to NAME
 	phase_start=$now
 }
 
-# The debug kernel (when not cached, `make check` starts its build in the
-# background while packages install) is waited for before the debug tier.
-# The build runs at SCHED_IDLE priority: the host builds, the static checks
-# and the stock tier's guests take the CPUs first, and it compiles in what
-# they leave (a TCG guest keeps about 1.3 of the 2 cores busy). Guests keep
-# a periodic tick and a heartbeat (see launch_guest), which the stalls once
-# seen beside a build (a 5 s sleep that took 260 s) no longer get past.
+# The debug kernel (when not cached; `make check` starts its build in the
+# background while packages install) is ready before the first guest boots:
+# a TCG guest beside a kernel build stalls for minutes (a 5 s sleep took
+# 260 s once; with the build at SCHED_IDLE priority and the guest's periodic
+# tick, both vCPUs still stood still for 115 s, a soft lockup). The host
+# builds and static checks run meanwhile.
 kernel_ready=0
 debug_kernel() {
 	((kernel_ready)) && return 0
@@ -98,6 +97,7 @@ for kind in "${kernels[@]}"; do
 		gate static-checks static_checks
 		phase "static checks"
 	fi
+	debug_kernel
 	want=()
 	for t in "${tests[@]}"; do
 		k=$(test_header "$t" kernels)

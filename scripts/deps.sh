@@ -4,18 +4,16 @@
 #   deps.sh                 the packages
 #   deps.sh --debug-kernel  also, when the debug guest kernel is not cached,
 #                           start building it in the background as soon as
-#                           its sources are in (make check), at SCHED_IDLE
-#                           priority: it builds in what the rest of the
-#                           installation, the host builds and the stock
-#                           tier's guests leave of the CPUs; run.sh waits
-#                           for it (the cache's lock) before the debug tier.
+#                           its sources are in (make check): it builds while
+#                           the rest installs and while the host builds and
+#                           static checks run; run.sh waits for it (the
+#                           cache's lock) before the first guest.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 # What scripts/build-debug-kernel.sh needs, installed first.
 kernel_pkgs=(build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio kmod linux-source-6.12)
 pkgs=(
 	dwarves rsync socat python3 sparse busybox-static e2fsprogs
-	linux-headers-6.12-amd64
 	qemu-system-x86 qemu-utils fio nvme-cli sg3-utils smartmontools sdparm hdparm
 	g++ g++-multilib cmake libgtest-dev fdisk pciutils
 )
@@ -45,31 +43,39 @@ apt_install "${todo[@]}"
 # (Returns at once when the kernel is cached.)
 if [[ ${1:-} == --debug-kernel ]]; then
 	mkdir -p "$top/build/logs"
-	chrt --idle 0 "$top/scripts/build-debug-kernel.sh" </dev/null \
+	"$top/scripts/build-debug-kernel.sh" </dev/null \
 		>"$top/build/logs/debug-kernel.bg.out" 2>"$top/build/logs/debug-kernel.bg.log" &
 fi
 mapfile -t todo < <(missing "${pkgs[@]}")
 apt_install "${todo[@]}"
 
-# The stock guest kernel: Debian's image for the installed 6.12 headers.
-# Not installed but unpacked into $MQNVME_CACHE/stock-kernel/<version>:
-# installing it would build two initramfs images (2 x 80 s here) that the
-# guests never use, and make it the machine's default boot entry. An image
-# already installed for that version is used as it is.
-kver=$(ls -d /usr/src/linux-headers-6.12.*-amd64 | sort -V | tail -n 1)
-kver=${kver#/usr/src/linux-headers-}
-stock=${MQNVME_CACHE:-/var/cache/mqnvme}/stock-kernel
-if [[ ! -f /boot/vmlinuz-$kver || ! -d /lib/modules/$kver/kernel ]] &&
-	[[ ! -f $stock/$kver/boot/vmlinuz-$kver ]]; then
-	echo "deps: unpacking linux-image-$kver into $stock/$kver" >&2
-	mkdir -p "$stock"
-	unpack=$(mktemp -d "$stock/.unpack.XXXXXX")
-	trap 'rm -rf "$unpack"' EXIT
+# The stock guest kernel and the headers mqnvme builds against: Debian's
+# 6.12 image, headers and kbuild tools, not installed but unpacked into
+# $MQNVME_CACHE/stock-kernel/<version>. The headers package depends on the
+# image, and installing the image builds two initramfs images (80 s each
+# here) the guests never use and makes it the machine's default boot entry.
+# An installed 6.12 (headers, image and modules) is used as it is.
+installed=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
+installed=${installed#/usr/src/linux-headers-}
+if [[ -z $installed || ! -f /boot/vmlinuz-$installed || ! -d /lib/modules/$installed/kernel ]]; then
 	[[ -n $updated ]] || $SUDO apt-get update -qq
-	(cd "$unpack" && apt-get download -qq -o APT::Sandbox::User=root "linux-image-$kver")
-	dpkg-deb -x "$unpack"/linux-image-"$kver"_*.deb "$unpack/root"
-	depmod -b "$unpack/root" "$kver"
-	# Published by a rename: an interrupted unpack is never taken for one.
-	mv -T "$unpack/root" "$stock/$kver"
+	kver=$(apt-cache depends linux-headers-6.12-amd64 | sed -n 's/^ *Depends: linux-headers-//p' | head -n 1)
+	[[ -n $kver ]] || { echo "deps: no linux-headers-6.12-amd64 in the archive" >&2; exit 1; }
+	stock=${MQNVME_CACHE:-/var/cache/mqnvme}/stock-kernel
+	if [[ ! -d $stock/$kver ]]; then
+		echo "deps: unpacking Debian's $kver into $stock/$kver" >&2
+		mkdir -p "$stock"
+		unpack=$(mktemp -d "$stock/.unpack.XXXXXX")
+		trap 'rm -rf "$unpack"' EXIT
+		v=${kver%-amd64}
+		(cd "$unpack" && apt-get download -qq -o APT::Sandbox::User=root "linux-image-$kver" \
+			"linux-headers-$kver" "linux-headers-$v-common" "linux-kbuild-${v}")
+		for deb in "$unpack"/*.deb; do dpkg-deb -x "$deb" "$unpack/root"; done
+		# The headers' Makefile includes the common one by its absolute path.
+		sed -i "s|/usr/src/|$stock/$kver/usr/src/|" "$unpack/root/usr/src/linux-headers-$kver/Makefile"
+		depmod -b "$unpack/root" "$kver"
+		# Published by a rename: an interrupted unpack is never taken for one.
+		mv -T "$unpack/root" "$stock/$kver"
+	fi
 fi
 echo "deps: ready in $SECONDS s" >&2
