@@ -54,14 +54,17 @@ apt_install "${todo[@]}"
 # $MQNVME_CACHE/stock-kernel/<version>. The headers package depends on the
 # image, and installing the image builds two initramfs images (80 s each
 # here) the guests never use and makes it the machine's default boot entry.
-# An installed 6.12 (headers, image and modules) is used as it is.
+# An installed 6.12 (headers, image and modules), or one unpacked before,
+# is used as it is (qemu-tests/host-lib.sh picks it), as installed packages
+# are: nothing is downloaded again, not even the archive's index.
 installed=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
 installed=${installed#/usr/src/linux-headers-}
-if [[ -z $installed || ! -f /boot/vmlinuz-$installed || ! -d /lib/modules/$installed/kernel ]]; then
+stock=${MQNVME_CACHE:-/var/cache/mqnvme}/stock-kernel
+if [[ -z $installed || ! -f /boot/vmlinuz-$installed || ! -d /lib/modules/$installed/kernel ]] &&
+	! ls -d "$stock"/6.12.*-amd64 >/dev/null 2>&1; then
 	[[ -n $updated ]] || $SUDO apt-get update -qq
 	kver=$(apt-cache depends linux-headers-6.12-amd64 | sed -n 's/^ *Depends: linux-headers-//p' | head -n 1)
 	[[ -n $kver ]] || { echo "deps: no linux-headers-6.12-amd64 in the archive" >&2; exit 1; }
-	stock=${MQNVME_CACHE:-/var/cache/mqnvme}/stock-kernel
 	if [[ ! -d $stock/$kver ]]; then
 		echo "deps: unpacking Debian's $kver into $stock/$kver" >&2
 		mkdir -p "$stock"
