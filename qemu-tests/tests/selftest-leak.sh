@@ -6,4 +6,5 @@
 # timeout: 60 90
 
 insmod "$mqselftest/mqnvme_selftest.ko" provoke=leak || fail "insmod mqnvme_selftest"
-log "leaked an object"
+dmesg | grep -q "mqnvme_selftest: leaked 8 objects" || fail "the module did not leak its 8 objects"
+log "leaked 8 objects"
