@@ -3,20 +3,9 @@
 # guests that run several tests each, and the judging of every test's log.
 # Sourced by run.sh and bench.sh; expects $top, $build and $logs.
 
-# The stock kernel: an installed Debian 6.12 (headers, image, modules), or
-# the one scripts/deps.sh unpacked into the cache; the guest then gets the
-# unpacked module tree as its /lib/modules/<version> (mqkmods).
-STOCK_KVER=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
-STOCK_KVER=${STOCK_KVER#/usr/src/linux-headers-}
-STOCK_KDIR=/usr/src/linux-headers-$STOCK_KVER
-STOCK_KERNEL=/boot/vmlinuz-$STOCK_KVER
-STOCK_MODROOT=
-if [[ -z $STOCK_KVER || ! -f $STOCK_KERNEL || ! -d /lib/modules/$STOCK_KVER/kernel ]]; then
-	STOCK_MODROOT=$(ls -d "${MQNVME_CACHE:-/var/cache/mqnvme}"/stock-kernel/6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
-	STOCK_KVER=${STOCK_MODROOT##*/}
-	STOCK_KDIR=$STOCK_MODROOT/usr/src/linux-headers-$STOCK_KVER
-	STOCK_KERNEL=$STOCK_MODROOT/boot/vmlinuz-$STOCK_KVER
-fi
+# The stock kernel (STOCK_KVER, STOCK_KDIR, STOCK_KERNEL, STOCK_MODROOT).
+# shellcheck source=scripts/stock-kernel.sh
+source "$top/scripts/stock-kernel.sh"
 DEBUG_SRC=
 DEBUG_KVER=
 

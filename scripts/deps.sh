@@ -57,11 +57,10 @@ apt_install "${todo[@]}"
 # An installed 6.12 (headers, image and modules), or one unpacked before,
 # is used as it is (qemu-tests/host-lib.sh picks it), as installed packages
 # are: nothing is downloaded again, not even the archive's index.
-installed=$(ls -d /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V | tail -n 1)
-installed=${installed#/usr/src/linux-headers-}
+# shellcheck source=scripts/stock-kernel.sh
+source "$top/scripts/stock-kernel.sh"
 stock=${MQNVME_CACHE:-/var/cache/mqnvme}/stock-kernel
-if [[ -z $installed || ! -f /boot/vmlinuz-$installed || ! -d /lib/modules/$installed/kernel ]] &&
-	! ls -d "$stock"/6.12.*-amd64 >/dev/null 2>&1; then
+if [[ -z $STOCK_KVER ]]; then
 	[[ -n $updated ]] || $SUDO apt-get update -qq
 	kver=$(apt-cache depends linux-headers-6.12-amd64 | sed -n 's/^ *Depends: linux-headers-//p' | head -n 1)
 	[[ -n $kver ]] || { echo "deps: no linux-headers-6.12-amd64 in the archive" >&2; exit 1; }
