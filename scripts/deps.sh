@@ -15,7 +15,7 @@ kernel_pkgs=(build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio k
 pkgs=(
 	dwarves rsync socat python3 sparse busybox-static e2fsprogs
 	qemu-system-x86 qemu-utils fio nvme-cli sg3-utils smartmontools sdparm hdparm
-	g++ g++-multilib cmake libgtest-dev fdisk pciutils
+	g++ g++-multilib cmake libgtest-dev fdisk pciutils udev
 )
 SUDO=
 [[ $(id -u) -eq 0 ]] || SUDO=sudo
