@@ -329,7 +329,16 @@ void mqnvme_queue_free_irq(struct mqnvme_queue *q)
 	clear_bit(MQNVME_POLL_ARMED, &q->poll_armed);
 	if (!q->irq_requested)
 		return;
-	mqnvme_queue_mask_irq(q, false);
+	/*
+	 * A shared INTx line is enabled again for the other devices on it.
+	 * An MSI/MSI-X vector is freed as it is: enabling it would resend an
+	 * interrupt that came while it was masked, and that resend may land
+	 * after the vector is gone ("unexpected IRQ trap").
+	 */
+	if (q->ctrl->pdev->msi_enabled || q->ctrl->pdev->msix_enabled)
+		q->irq_masked = false;
+	else
+		mqnvme_queue_mask_irq(q, false);
 	pci_free_irq(q->ctrl->pdev, q->cq_vector, q);
 	q->irq_requested = false;
 }
