@@ -857,6 +857,7 @@ void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl)
 	mutex_init(&ctrl->shutdown_lock);
 	mutex_init(&ctrl->namespaces_lock);
 	mutex_init(&ctrl->scan_lock);
+	xa_init(&ctrl->refused_ns);
 	init_rwsem(&ctrl->ioctl_rwsem);
 	INIT_LIST_HEAD(&ctrl->namespaces);
 	INIT_WORK(&ctrl->dead_work, mqnvme_dead_work);

@@ -223,8 +223,13 @@ static int mqnvme_check_buffers(struct mqnvme_ns *ns, struct mqnvme_user_cmd *uc
 		if (uc->umeta & 3)
 			return -EINVAL;	/* MPTR must be dword aligned */
 	}
-	/* A vectored buffer's length is checked once it is imported. */
-	if (need > 0 && !(uc->flags & MQNVME_IOCTL_VEC) && uc->len < need)
+	/*
+	 * A vectored buffer's length is checked once it is imported; an
+	 * empty vector is no buffer at all, and without this check the
+	 * command would go out with PRP1 = PRP2 = 0 (DMA to bus address 0).
+	 */
+	if (need > 0 &&
+	    (uc->flags & MQNVME_IOCTL_VEC ? !uc->len : uc->len < need))
 		return -EINVAL;
 	return 0;
 }
@@ -647,15 +652,20 @@ void mqnvme_ioctl_exit(struct mqnvme_ctrl *ctrl)
 	up_read(&ctrl->ioctl_rwsem);
 }
 
+/*
+ * @flags: MQNVME_IOCTL_PARTITION when the admin commands come through a
+ * partition's node (they then need CAP_SYS_ADMIN, as in nvme-core).
+ */
 static long mqnvme_ctrl_ioctl(struct mqnvme_ctrl *ctrl, unsigned int cmd,
-			      void __user *argp, bool open_for_write)
+			      void __user *argp, unsigned int flags,
+			      bool open_for_write)
 {
 	switch (cmd) {
 	case NVME_IOCTL_ADMIN_CMD:
-		return mqnvme_user_passthru(ctrl, NULL, argp, false, 0,
+		return mqnvme_user_passthru(ctrl, NULL, argp, false, flags,
 					    open_for_write);
 	case NVME_IOCTL_ADMIN64_CMD:
-		return mqnvme_user_passthru(ctrl, NULL, argp, true, 0,
+		return mqnvme_user_passthru(ctrl, NULL, argp, true, flags,
 					    open_for_write);
 	case NVME_IOCTL_IO_CMD:
 		return mqnvme_ctrl_io_cmd(ctrl, argp, open_for_write);
@@ -686,7 +696,7 @@ static long mqnvme_dev_ioctl(struct file *file, unsigned int cmd,
 
 	if (!mqnvme_ioctl_enter(ctrl))
 		return -ENODEV;
-	ret = mqnvme_ctrl_ioctl(ctrl, cmd, (void __user *)arg,
+	ret = mqnvme_ctrl_ioctl(ctrl, cmd, (void __user *)arg, 0,
 				file->f_mode & FMODE_WRITE);
 	mqnvme_ioctl_exit(ctrl);
 	return ret;
@@ -730,7 +740,8 @@ static long mqnvme_ns_ioctl(struct mqnvme_ns *ns, unsigned int cmd,
 		return ns->nsid;
 	case NVME_IOCTL_ADMIN_CMD:
 	case NVME_IOCTL_ADMIN64_CMD:
-		return mqnvme_ctrl_ioctl(ns->ctrl, cmd, argp, open_for_write);
+		return mqnvme_ctrl_ioctl(ns->ctrl, cmd, argp, flags,
+					 open_for_write);
 	case NVME_IOCTL_IO_CMD:
 		return mqnvme_user_passthru(ns->ctrl, ns, argp, false, flags,
 					    open_for_write);

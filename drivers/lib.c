@@ -595,11 +595,11 @@ long mqnvme_io_xfer_len(const struct nvme_command *cmd,
 			return -1;
 		}
 	case nvme_cmd_resv_register:
-		return 24;
+		return 16;	/* CRKEY, NRKEY */
 	case nvme_cmd_resv_acquire:
-		return 16;
+		return 16;	/* CRKEY, PRKEY */
 	case nvme_cmd_resv_release:
-		return 8;
+		return 8;	/* CRKEY */
 	case nvme_cmd_resv_report:
 		return mqnvme_numd_bytes(cdw10);
 	case nvme_cmd_flush:

@@ -116,7 +116,10 @@ static void mqnvme_ns_limits(struct mqnvme_ctrl *ctrl,
 	lim->max_integrity_segments = info->pi.bi.tuple_size ? 1 : 0;
 }
 
-/* EUI-64, NGUID and UUID: from Identify Namespace and its descriptors. */
+/*
+ * EUI-64, NGUID, UUID and the command set: from Identify Namespace and its
+ * descriptors (no CSI descriptor: the NVM command set).
+ */
 static void mqnvme_ns_read_ids(struct mqnvme_ctrl *ctrl, u32 nsid,
 			       struct nvme_id_ns *id, struct mqnvme_ns *ids)
 {
@@ -127,6 +130,7 @@ static void mqnvme_ns_read_ids(struct mqnvme_ctrl *ctrl, u32 nsid,
 	memset(ids->eui64, 0, sizeof(ids->eui64));
 	memset(ids->nguid, 0, sizeof(ids->nguid));
 	uuid_copy(&ids->uuid, &uuid_null);
+	ids->csi = NVME_CSI_NVM;
 	if (ctrl->vs >= NVME_VS(1, 1, 0))
 		memcpy(ids->eui64, id->eui64, sizeof(ids->eui64));
 	if (ctrl->vs >= NVME_VS(1, 2, 0))
@@ -156,6 +160,8 @@ static void mqnvme_ns_read_ids(struct mqnvme_ctrl *ctrl, u32 nsid,
 			memcpy(ids->nguid, data + pos, len);
 		else if (d->nidt == NVME_NIDT_UUID && len == NVME_NIDT_UUID_LEN)
 			uuid_copy(&ids->uuid, data + pos);
+		else if (d->nidt == NVME_NIDT_CSI && len == NVME_NIDT_CSI_LEN)
+			ids->csi = *(u8 *)(data + pos);
 		pos += len;
 	}
 out:
@@ -392,6 +398,21 @@ static int mqnvme_scan_ns(struct mqnvme_ctrl *ctrl, u32 nsid)
 	mqnvme_ns_read_ids(ctrl, nsid, id, ids);
 
 	ns = mqnvme_find_ns(ctrl, nsid);
+	if (ids->csi != NVME_CSI_NVM) {
+		/*
+		 * Zoned, key-value...: their writes follow other rules, so
+		 * no disk (one that was NVM goes: it was replaced).
+		 */
+		if (xa_insert(&ctrl->refused_ns, nsid, xa_mk_value(ids->csi),
+			      GFP_KERNEL) != -EBUSY)
+			dev_warn(ctrl->dev,
+				 "namespace %u: command set %u is not served, no disk\n",
+				 nsid, ids->csi);
+		if (ns)
+			mqnvme_remove_ns(ns);
+		goto out;
+	}
+	xa_erase(&ctrl->refused_ns, nsid);
 	if (ns && !mqnvme_ns_ids_equal(ns, ids)) {
 		dev_info(ctrl->dev, "namespace %u was replaced\n", nsid);
 		mqnvme_remove_ns(ns);

@@ -52,6 +52,7 @@ static void mqnvme_ctrl_free_struct(struct device *dev)
 						class_dev);
 
 	ida_free(&mqnvme_instance_ida, ctrl->instance);
+	xa_destroy(&ctrl->refused_ns);
 	kfree(ctrl->effects);
 	kfree(ctrl);
 }

@@ -1326,15 +1326,21 @@ static int mqnvme_sgio_run(struct mqnvme_sgio *s)
 
 /*
  * scsi_cmd_allowed()'s rules (read CDBs for anyone who may open the disk,
- * write CDBs on a writable open, the rest CAP_SYS_RAWIO), and no command
- * that changes the medium without a writable open.
+ * write CDBs on a writable open, the rest CAP_SYS_RAWIO), then the
+ * translation's own (mqnvme_scsi_privileges()): no command that changes
+ * the medium without a writable open, no state-changing admin command
+ * without CAP_SYS_ADMIN.
  */
 static bool mqnvme_scsi_allowed(u8 *cdb, bool open_for_write)
 {
+	u8 need = mqnvme_scsi_privileges(cdb);
+
 	if (!scsi_cmd_allowed(cdb, open_for_write))
 		return false;
-	return open_for_write || !mqnvme_scsi_writes_medium(cdb) ||
-	       capable(CAP_SYS_RAWIO);
+	if ((need & MQNVME_SCSI_WRITES) && !open_for_write &&
+	    !capable(CAP_SYS_RAWIO))
+		return false;
+	return !(need & MQNVME_SCSI_ADMIN) || capable(CAP_SYS_ADMIN);
 }
 
 /* sg_io() of drivers/scsi/scsi_ioctl.c, translated. */

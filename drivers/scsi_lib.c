@@ -237,50 +237,53 @@ static const struct mqnvme_scsi_cmd mqnvme_scsi_cmds[] = {
 	  { TEST_UNIT_READY, 0, 0, 0, 0, 0 } },
 	{ REQUEST_SENSE, 0, 6, MQNVME_SCSI_READY, 0, 10,
 	  { REQUEST_SENSE, 0x01, 0, 0, 0xff, 0 } },
-	{ FORMAT_UNIT, 0, 6, 0, MQNVME_SCSI_CAP_FORMAT, 3600,
+	{ FORMAT_UNIT, 0, 6, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN,
+	  MQNVME_SCSI_CAP_FORMAT, 3600,
 	  { FORMAT_UNIT, 0xff, 0, 0, 0, 0 } },
 	{ READ_6, 0, 6, 0, 0, 30,
 	  { READ_6, 0x1f, 0xff, 0xff, 0xff, 0 } },
-	{ WRITE_6, 0, 6, 0, 0, 30,
+	{ WRITE_6, 0, 6, MQNVME_SCSI_WRITES, 0, 30,
 	  { WRITE_6, 0x1f, 0xff, 0xff, 0xff, 0 } },
 	{ INQUIRY, 0, 6, MQNVME_SCSI_READY, 0, 10,
 	  { INQUIRY, 0x01, 0xff, 0xff, 0xff, 0 } },
-	{ MODE_SELECT, 0, 6, 0, 0, 10,
+	{ MODE_SELECT, 0, 6, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN, 0, 10,
 	  { MODE_SELECT, 0x11, 0, 0, 0xff, 0 } },
 	{ MODE_SENSE, 0, 6, 0, 0, 10,
 	  { MODE_SENSE, 0x08, 0xff, 0xff, 0xff, 0 } },
-	{ START_STOP, 0, 6, 0, 0, 60,
+	{ START_STOP, 0, 6, MQNVME_SCSI_ADMIN, 0, 60,
 	  { START_STOP, 0x01, 0, 0x0f, 0xf7, 0 } },
-	{ SEND_DIAGNOSTIC, 0, 6, 0, MQNVME_SCSI_CAP_DST, 3600,
+	{ SEND_DIAGNOSTIC, 0, 6, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN,
+	  MQNVME_SCSI_CAP_DST, 3600,
 	  { SEND_DIAGNOSTIC, 0xf7, 0, 0xff, 0xff, 0 } },
 	{ READ_CAPACITY, 0, 10, 0, 0, 10,
 	  { READ_CAPACITY, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0 } },
 	{ READ_10, 0, 10, 0, 0, 30,
 	  { READ_10, 0xfc, 0xff, 0xff, 0xff, 0xff, 0x3f, 0xff, 0xff, 0 } },
-	{ WRITE_10, 0, 10, 0, 0, 30,
+	{ WRITE_10, 0, 10, MQNVME_SCSI_WRITES, 0, 30,
 	  { WRITE_10, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x3f, 0xff, 0xff, 0 } },
 	{ VERIFY, 0, 10, 0, 0, 30,
 	  { VERIFY, 0xf6, 0xff, 0xff, 0xff, 0xff, 0x3f, 0xff, 0xff, 0 } },
 	{ SYNCHRONIZE_CACHE, 0, 10, 0, 0, 60,
 	  { SYNCHRONIZE_CACHE, 0x02, 0xff, 0xff, 0xff, 0xff, 0x3f, 0xff,
 	    0xff, 0 } },
-	{ WRITE_BUFFER, 0, 10, 0, MQNVME_SCSI_CAP_FW, 120,
+	{ WRITE_BUFFER, 0, 10, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN,
+	  MQNVME_SCSI_CAP_FW, 120,
 	  { WRITE_BUFFER, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0 } },
-	{ WRITE_SAME, 0, 10, 0, MQNVME_SCSI_CAP_WZ, 60,
+	{ WRITE_SAME, 0, 10, MQNVME_SCSI_WRITES, MQNVME_SCSI_CAP_WZ, 60,
 	  { WRITE_SAME, 0xf8, 0xff, 0xff, 0xff, 0xff, 0x3f, 0xff, 0xff, 0 } },
-	{ UNMAP, 0, 10, 0, MQNVME_SCSI_CAP_DSM, 60,
+	{ UNMAP, 0, 10, MQNVME_SCSI_WRITES, MQNVME_SCSI_CAP_DSM, 60,
 	  { UNMAP, 0x01, 0, 0, 0, 0, 0x3f, 0xff, 0xff, 0 } },
 	{ LOG_SENSE, 0, 10, 0, 0, 10,
 	  { LOG_SENSE, 0x03, 0xff, 0xff, 0, 0xff, 0xff, 0xff, 0xff, 0 } },
-	{ MODE_SELECT_10, 0, 10, 0, 0, 10,
+	{ MODE_SELECT_10, 0, 10, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN, 0, 10,
 	  { MODE_SELECT_10, 0x11, 0, 0, 0, 0, 0, 0xff, 0xff, 0 } },
 	{ MODE_SENSE_10, 0, 10, 0, 0, 10,
 	  { MODE_SENSE_10, 0x18, 0xff, 0xff, 0, 0, 0, 0xff, 0xff, 0 } },
 	{ READ_16, 0, 16, 0, 0, 30,
 	  { READ_16, 0xfc, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0xff, 0xff, 0xff, 0xff, 0x3f, 0 } },
-	{ WRITE_16, 0, 16, 0, 0, 30,
+	{ WRITE_16, 0, 16, MQNVME_SCSI_WRITES, 0, 30,
 	  { WRITE_16, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0xff, 0xff, 0xff, 0xff, 0x3f, 0 } },
 	{ VERIFY_16, 0, 16, 0, 0, 30,
@@ -289,7 +292,7 @@ static const struct mqnvme_scsi_cmd mqnvme_scsi_cmds[] = {
 	{ SYNCHRONIZE_CACHE_16, 0, 16, 0, 0, 60,
 	  { SYNCHRONIZE_CACHE_16, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f, 0 } },
-	{ WRITE_SAME_16, 0, 16, 0, MQNVME_SCSI_CAP_WZ, 60,
+	{ WRITE_SAME_16, 0, 16, MQNVME_SCSI_WRITES, MQNVME_SCSI_CAP_WZ, 60,
 	  { WRITE_SAME_16, 0xf9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0xff, 0xff, 0xff, 0xff, 0xff, 0x3f, 0 } },
 	{ SERVICE_ACTION_IN_16, SAI_READ_CAPACITY_16, 16,
@@ -308,13 +311,14 @@ static const struct mqnvme_scsi_cmd mqnvme_scsi_cmds[] = {
 	{ READ_12, 0, 12, 0, 0, 30,
 	  { READ_12, 0xfc, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0x3f, 0 } },
-	{ WRITE_12, 0, 12, 0, 0, 30,
+	{ WRITE_12, 0, 12, MQNVME_SCSI_WRITES, 0, 30,
 	  { WRITE_12, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0x3f, 0 } },
 	{ VERIFY_12, 0, 12, 0, 0, 30,
 	  { VERIFY_12, 0xf6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 	    0x3f, 0 } },
-	{ SECURITY_PROTOCOL_OUT, 0, 12, 0, MQNVME_SCSI_CAP_SEC, 30,
+	{ SECURITY_PROTOCOL_OUT, 0, 12, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN,
+	  MQNVME_SCSI_CAP_SEC, 30,
 	  { SECURITY_PROTOCOL_OUT, 0xff, 0xff, 0xff, 0x80, 0, 0xff, 0xff,
 	    0xff, 0xff, 0, 0 } },
 };
@@ -375,39 +379,28 @@ const struct mqnvme_scsi_cmd *mqnvme_scsi_lookup(const u8 *cdb,
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_scsi_lookup);
 
 /**
- * mqnvme_scsi_writes_medium - does the command change data or settings
+ * mqnvme_scsi_privileges - what a CDB needs beyond scsi_cmd_allowed()
  * @cdb: the CDB
  *
- * scsi_cmd_allowed() lets anyone who may open the disk send opcode 42h,
- * which it knows as the CD command READ SUB-CHANNEL; for a disk it is
- * UNMAP. The translation asks for a writable open (or CAP_SYS_RAWIO) for
- * every command this returns true for.
+ * MQNVME_SCSI_WRITES: the command writes, deallocates, formats or changes
+ * settings, and needs a writable open (or CAP_SYS_RAWIO) even where
+ * scsi_cmd_allowed() lets a reader send it: that takes opcode 42h for the
+ * CD command READ SUB-CHANNEL, and for a disk it is UNMAP.
+ * MQNVME_SCSI_ADMIN: the translation sends a state-changing NVMe admin
+ * command (Format NVM, Set Features, Firmware Image Download, Security
+ * Send, Device Self-test), which needs CAP_SYS_ADMIN as the admin
+ * passthrough ioctls do, whatever the open mode.
  *
- * Return: true for commands that write, deallocate, format or change
- * mode pages, firmware or security state.
+ * Return: the table entry's MQNVME_SCSI_WRITES and MQNVME_SCSI_ADMIN
+ * flags; 0 for a CDB without an entry (the lookup refuses it).
  */
-bool mqnvme_scsi_writes_medium(const u8 *cdb)
+u8 mqnvme_scsi_privileges(const u8 *cdb)
 {
-	switch (cdb[0]) {
-	case WRITE_6:
-	case WRITE_10:
-	case WRITE_12:
-	case WRITE_16:
-	case WRITE_SAME:
-	case WRITE_SAME_16:
-	case UNMAP:
-	case FORMAT_UNIT:
-	case MODE_SELECT:
-	case MODE_SELECT_10:
-	case WRITE_BUFFER:
-	case SECURITY_PROTOCOL_OUT:
-	case SEND_DIAGNOSTIC:
-		return true;
-	default:
-		return false;
-	}
+	const struct mqnvme_scsi_cmd *c = mqnvme_scsi_find(cdb[0], cdb[1] & 0x1f);
+
+	return c ? c->flags & (MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN) : 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(mqnvme_scsi_writes_medium);
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_scsi_privileges);
 
 /**
  * mqnvme_scsi_check_cdb - refuse reserved and unsupported bits

@@ -19,6 +19,7 @@
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include "mqnvme_lib.h"
 #include "mqnvme_pi.h"
@@ -228,6 +229,7 @@ struct mqnvme_ns {
 	u8 eui64[8];
 	u8 nguid[16];
 	uuid_t uuid;
+	u8 csi;				/* command set, NVME_CSI_* */
 	u8 dpc;
 	u8 pi_type;
 	bool lbprz;
@@ -304,6 +306,8 @@ struct mqnvme_ctrl {
 	/* Serialises namespace scans with commands that change formats. */
 	struct mutex scan_lock;
 	unsigned int scan_gen;		/* under @scan_lock */
+	/* nsids refused for their command set, each logged once */
+	struct xarray refused_ns;
 	struct nvme_effects_log *effects;
 
 	/* Asynchronous events (aen.c). */

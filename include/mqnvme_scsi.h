@@ -114,6 +114,10 @@ enum mqnvme_scsi_cmd_flags {
 	MQNVME_SCSI_SA		= 1 << 0,	/* service action in byte 1 */
 	MQNVME_SCSI_SA16	= 1 << 1,	/* ... in byte 1, SERVICE ACTION IN(16) */
 	MQNVME_SCSI_READY	= 1 << 2,	/* allowed while a format runs */
+	/* changes data or settings: a writable open or CAP_SYS_RAWIO */
+	MQNVME_SCSI_WRITES	= 1 << 3,
+	/* becomes a state-changing NVMe admin command: CAP_SYS_ADMIN */
+	MQNVME_SCSI_ADMIN	= 1 << 4,
 };
 
 /**
@@ -196,7 +200,7 @@ void mqnvme_scsi_nvme_status(u16 status, struct mqnvme_sense *s);
 const struct mqnvme_scsi_cmd *mqnvme_scsi_lookup(const u8 *cdb,
 						 unsigned int len, u32 caps,
 						 struct mqnvme_sense *s);
-bool mqnvme_scsi_writes_medium(const u8 *cdb);
+u8 mqnvme_scsi_privileges(const u8 *cdb);
 bool mqnvme_scsi_check_cdb(const struct mqnvme_scsi_cmd *cmd, const u8 *cdb,
 			   struct mqnvme_sense *s);
 bool mqnvme_scsi_decode_lba(const u8 *cdb, struct mqnvme_scsi_lba *r);

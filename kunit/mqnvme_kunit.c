@@ -631,6 +631,13 @@ static void io_xfer_lengths(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), -1L);
 	c = passthru(nvme_cmd_resv_report, 1023, 0, 0);
 	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 4096L);
+	/* Reservation Register: CRKEY and NRKEY, what nvme-cli sends. */
+	c = passthru(nvme_cmd_resv_register, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 16L);
+	c = passthru(nvme_cmd_resv_acquire, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 16L);
+	c = passthru(nvme_cmd_resv_release, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), 8L);
 	c = passthru(0x81, 0, 0, 0);				/* vendor */
 	KUNIT_EXPECT_EQ(test, mqnvme_io_xfer_len(&c, &plain), -1L);
 }

@@ -508,34 +508,51 @@ static void cdb_lookup_short(struct kunit *test)
 	}
 }
 
-/* Commands that need a writable open: writes, deallocation, settings. */
-static void cdb_writes_medium(struct kunit *test)
+/*
+ * Beyond scsi_cmd_allowed(): a writable open for commands that write,
+ * deallocate or change settings, CAP_SYS_ADMIN for those that become a
+ * state-changing admin command.
+ */
+static void cdb_privileges(struct kunit *test)
 {
-	static const u8 writes[] = {
-		WRITE_6, WRITE_10, WRITE_12, WRITE_16, WRITE_SAME,
-		WRITE_SAME_16, UNMAP, FORMAT_UNIT, MODE_SELECT, MODE_SELECT_10,
-		WRITE_BUFFER, SECURITY_PROTOCOL_OUT, SEND_DIAGNOSTIC,
-	};
-	static const u8 reads[] = {
-		TEST_UNIT_READY, REQUEST_SENSE, READ_6, READ_10, READ_12,
-		READ_16, INQUIRY, MODE_SENSE, MODE_SENSE_10, LOG_SENSE,
-		READ_CAPACITY, SERVICE_ACTION_IN_16, VERIFY, VERIFY_12,
-		VERIFY_16, SYNCHRONIZE_CACHE, SYNCHRONIZE_CACHE_16, REPORT_LUNS,
-		MAINTENANCE_IN, SECURITY_PROTOCOL_IN, START_STOP, ATA_16,
-		ATA_12, 0x02,
+	static const struct {
+		u8 opcode;
+		u8 need;
+	} cases[] = {
+		{ WRITE_6, MQNVME_SCSI_WRITES },
+		{ WRITE_10, MQNVME_SCSI_WRITES },
+		{ WRITE_12, MQNVME_SCSI_WRITES },
+		{ WRITE_16, MQNVME_SCSI_WRITES },
+		{ WRITE_SAME, MQNVME_SCSI_WRITES },
+		{ WRITE_SAME_16, MQNVME_SCSI_WRITES },
+		{ UNMAP, MQNVME_SCSI_WRITES },
+		{ FORMAT_UNIT, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN },
+		{ MODE_SELECT, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN },
+		{ MODE_SELECT_10, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN },
+		{ WRITE_BUFFER, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN },
+		{ SECURITY_PROTOCOL_OUT, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN },
+		{ SEND_DIAGNOSTIC, MQNVME_SCSI_WRITES | MQNVME_SCSI_ADMIN },
+		{ START_STOP, MQNVME_SCSI_ADMIN },
+		{ TEST_UNIT_READY, 0 }, { REQUEST_SENSE, 0 }, { READ_6, 0 },
+		{ READ_10, 0 }, { READ_12, 0 }, { READ_16, 0 }, { INQUIRY, 0 },
+		{ MODE_SENSE, 0 }, { MODE_SENSE_10, 0 }, { LOG_SENSE, 0 },
+		{ READ_CAPACITY, 0 }, { SERVICE_ACTION_IN_16, 0 }, { VERIFY, 0 },
+		{ VERIFY_12, 0 }, { VERIFY_16, 0 }, { SYNCHRONIZE_CACHE, 0 },
+		{ SYNCHRONIZE_CACHE_16, 0 }, { REPORT_LUNS, 0 },
+		{ MAINTENANCE_IN, 0 }, { SECURITY_PROTOCOL_IN, 0 },
+		{ ATA_16, 0 }, { ATA_12, 0 }, { 0x02, 0 },
 	};
 	u8 cdb[16] = { };
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(writes); i++) {
-		cdb[0] = writes[i];
-		KUNIT_EXPECT_TRUE_MSG(test, mqnvme_scsi_writes_medium(cdb),
-				      "opcode %02x", cdb[0]);
-	}
-	for (i = 0; i < ARRAY_SIZE(reads); i++) {
-		cdb[0] = reads[i];
-		KUNIT_EXPECT_FALSE_MSG(test, mqnvme_scsi_writes_medium(cdb),
-				       "opcode %02x", cdb[0]);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		cdb[0] = cases[i].opcode;
+		/* the service actions of the table's entries */
+		cdb[1] = cdb[0] == SERVICE_ACTION_IN_16 ? SAI_READ_CAPACITY_16 :
+			 cdb[0] == MAINTENANCE_IN ?
+			 MI_REPORT_SUPPORTED_OPERATION_CODES : 0;
+		KUNIT_EXPECT_EQ_MSG(test, mqnvme_scsi_privileges(cdb),
+				    cases[i].need, "opcode %02x", cdb[0]);
 	}
 }
 
@@ -1038,7 +1055,7 @@ static struct kunit_case mqnvme_scsi_cdb_cases[] = {
 	KUNIT_CASE(cdb_lookup_service_action),
 	KUNIT_CASE(cdb_lookup_caps),
 	KUNIT_CASE(cdb_lookup_short),
-	KUNIT_CASE(cdb_writes_medium),
+	KUNIT_CASE(cdb_privileges),
 	KUNIT_CASE(cdb_check_reserved),
 	KUNIT_CASE(cdb_check_usage_is_mask),
 	KUNIT_CASE(cdb_check_range),

@@ -4,12 +4,15 @@
 # Namespace Attribute Changed event on A: A's disk for it goes away, an open
 # descriptor on it reads nothing. Attaching it again (nvme
 # attach-ns, from B) brings the disk back with its data. fio verify runs on
-# A's namespace 1 throughout.
+# A's namespace 1 throughout. Namespace 3 is zoned, a command set the
+# driver does not serve: no disk, one log line per controller, however many
+# rescans follow.
 # smp: 2
 # timeout: 60 90
 # disk: d1 64M
 # disk: d2 64M
-# qemu: -device nvme-subsys,id=sub0,nqn=mqsub -device nvme,id=nvA,serial=mqsub,subsys=sub0 -device nvme,id=nvB,serial=mqsub,subsys=sub0 -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=nvA,nsid=1 -drive file=@d2@,if=none,id=d2,format=raw -device nvme-ns,drive=d2,bus=nvA,nsid=2
+# disk: d3 16M
+# qemu: -device nvme-subsys,id=sub0,nqn=mqsub -device nvme,id=nvA,serial=mqsub,subsys=sub0 -device nvme,id=nvB,serial=mqsub,subsys=sub0 -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=nvA,nsid=1 -drive file=@d2@,if=none,id=d2,format=raw -device nvme-ns,drive=d2,bus=nvA,nsid=2 -drive file=@d3@,if=none,id=d3,format=raw -device nvme-ns,drive=d3,bus=nvA,nsid=3,zoned=true,zoned.zone_size=4M,zoned.zone_capacity=4M
 
 disk_of() { # C NSID: controller C's disk of namespace NSID, or nothing
 	local b
@@ -36,6 +39,13 @@ for c in $a $b; do
 	wait_disk $c 1 present
 	wait_disk $c 2 present
 done
+refusals() {
+	dmesg_since_mark | grep -c "namespace 3: command set 2 is not served, no disk"
+}
+for c in $a $b; do
+	[[ -z $(disk_of $c 3) ]] || fail "controller $c made a disk of the zoned namespace"
+done
+assert_eq "$(refusals)" 2 "refusals of the zoned namespace (one per controller)"
 cntlid=$(cat /sys/class/mqnvme/mqnvme$a/cntlid)
 assert_eq "$(cat /sys/kernel/debug/mqnvme/mqnvme$a/aens)" 0 "events on A before any"
 
@@ -71,4 +81,6 @@ cmp <(dd if="$(disk_of $a 2)" bs=64k count=16 iflag=direct status=none) /tmp/pat
 assert_ge "$(cat /sys/kernel/debug/mqnvme/mqnvme$a/aens)" 2 "events on A"
 
 fio_bg_end /tmp/fio.out
+assert_eq "$(refusals)" 2 "refusals of the zoned namespace after two rescans"
+[[ -z $(disk_of $a 3) ]] || fail "a rescan made a disk of the zoned namespace"
 mq_unload

@@ -138,11 +138,15 @@ grep -q "Entry\[ 0\]" /tmp/out && grep -q "^error_count" /tmp/out || fail "error
 nvme id-ctrl $dev -b | cmp - $ref/id-ctrl.bin || fail "id-ctrl via the disk differs"
 assert_eq "$(nvme get-ns-id $dev)" "mqnvme0n1: namespace-id:1" "get-ns-id"
 
+# The reservation commands' buffers are the sizes nvme-cli sends (16, 16,
+# 8 bytes and NUMD): the driver lets them through to the controller.
 log "commands QEMU refuses come back unchanged"
 head -c 4096 /dev/urandom >/tmp/fw
 for cmd in "fw-download /dev/mqnvme0 -f /tmp/fw" "fw-commit /dev/mqnvme0 -s 1 -a 1" \
 	"device-self-test /dev/mqnvme0 -n 1 -s 1" "security-recv /dev/mqnvme0 -x 512 -p 1" \
-	"security-send /dev/mqnvme0 -f /tmp/fw -p 1 -t 4096"; do
+	"security-send /dev/mqnvme0 -f /tmp/fw -p 1 -t 4096" \
+	"resv-register $dev -n 1 -k 1 -r 0" "resv-acquire $dev -n 1 -c 1 -t 1 -a 0" \
+	"resv-release $dev -n 1 -c 1 -t 1 -a 0" "resv-report $dev -n 1"; do
 	# shellcheck disable=SC2086
 	nvme $cmd >/tmp/out 2>&1 && fail "nvme $cmd succeeded"
 	grep -q "Invalid Command Opcode.*(0x4001)" /tmp/out || fail "nvme $cmd: $(cat /tmp/out)"

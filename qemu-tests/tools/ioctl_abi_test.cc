@@ -450,6 +450,40 @@ TEST_F(Abi, Io64AndVectoredIo)
 	EXPECT_EQ(Ioctl(ns.get(), NVME_IOCTL_IO64_CMD_VEC, &c), -EFAULT);
 }
 
+// A Read of 16 blocks with an empty vector is no buffer at all: it must
+// be refused, not sent with PRP1 = PRP2 = 0 (the controller would write
+// bus address 0). Any reader of the disk may try it, so the caller here
+// is nobody with a read-only open.
+TEST_F(Abi, EmptyVectorIsRefused)
+{
+	Fd ro(ns_, O_RDONLY);
+	Buf r(8192);
+	int fd = ro.get();
+	uint64_t buf = r.addr();
+	EXPECT_EQ(AsNobody([&] {
+		int step = 0;
+		for (uint64_t addr : {uint64_t{0}, buf}) {
+			nvme_passthru_cmd64 c{};
+			c.opcode = kIoRead;
+			c.nsid = 1;
+			c.addr = addr;
+			c.vec_cnt = 0;
+			c.cdw10 = kPatternLba;
+			c.cdw12 = 15;
+			if (Ioctl(fd, NVME_IOCTL_IO64_CMD_VEC, &c) != -EINVAL)
+				return 1 + step;
+			step++;
+		}
+		// A command that transfers nothing (Flush) needs no vector.
+		nvme_passthru_cmd64 f{};
+		f.opcode = 0x00;
+		f.nsid = 1;
+		if (Ioctl(fd, NVME_IOCTL_IO64_CMD_VEC, &f) != 0)
+			return 3;
+		return 0;
+	}), 0);
+}
+
 TEST_F(Abi, IoCmdOnTheControllerNeedsExactlyOneNamespace)
 {
 	Buf a(4096), b(4096);
@@ -494,8 +528,9 @@ TEST_F(Abi, UnprivilegedCallers)
 	Fd ctrl(ctrl_, O_RDWR);
 	Fd ro(ns_, O_RDONLY);
 	Fd rw(ns_, O_RDWR);
+	Fd part(part_, O_RDONLY);
 	Buf a(8192);
-	int cfd = ctrl.get(), rofd = ro.get(), rwfd = rw.get();
+	int cfd = ctrl.get(), rofd = ro.get(), rwfd = rw.get(), pfd = part.get();
 	uint64_t addr = a.addr();
 	EXPECT_EQ(AsNobody([&] {
 		// Identify Controller and Namespace: what building I/O needs.
@@ -533,6 +568,15 @@ TEST_F(Abi, UnprivilegedCallers)
 		// Controller operations: no.
 		if (Ioctl(cfd, NVME_IOCTL_RESCAN, nullptr) != -EACCES)
 			return 9;
+		// The Identify allowed on the disk is not on a partition: any
+		// command there needs CAP_SYS_ADMIN, admin ones too.
+		c = Identify(1, 0, addr, 4096);
+		if (Ioctl(rofd, NVME_IOCTL_ADMIN_CMD, &c) != 0)
+			return 10;
+		if (Ioctl(pfd, NVME_IOCTL_ADMIN_CMD, &c) != -EACCES)
+			return 11;
+		if (Ioctl(pfd, NVME_IOCTL_IO_CMD, &r) != -EACCES)
+			return 12;
 		return 0;
 	}), 0);
 }

@@ -1576,8 +1576,9 @@ TEST_F(DescriptorSense, ModeSelectRefusals)
 
 class Perm : public SgTest {
 protected:
-	// The checks of one unprivileged child; returns the first failed one.
-	static int Checks(int ro, int rw)
+	// The checks of one child without CAP_SYS_RAWIO, with CAP_SYS_ADMIN
+	// or not (@admin); returns the first failed one.
+	static int Checks(int ro, int rw, bool admin)
 	{
 		Buf b(8192);
 		auto ret = [&](int fd, const Cdb &cdb, int dir, unsigned len) {
@@ -1649,14 +1650,28 @@ protected:
 		if (ret(ro, RwCdb(kVerify16, 0, 8), 0, 0) != 0)
 			return 27;
 		// FORMAT UNIT is 0x04, GPCMD_FORMAT_UNIT of the same list: refused
-		// on a read-only open, let through on a writable one (as sd does);
-		// this CDB is refused by the translation before anything happens.
+		// on a read-only open, on a writable one (where sd lets it through)
+		// it is Format NVM and needs CAP_SYS_ADMIN; this CDB is then
+		// refused by the translation before anything happens.
+		const int admin_only = admin ? 0 : -EPERM;
 		if (ret(ro, {kFormatUnit, 0, 0, 0, 0, 0}, 0, 0) != -EPERM)
 			return 18;
 		if (ret(ro, {kFormatUnit, 0, 0, 1, 0, 0}, 0, 0) != -EPERM)
 			return 19;
-		if (ret(rw, {kFormatUnit, 0, 0, 1, 0, 0}, 0, 0) != kCheckCondition)
+		if (ret(rw, {kFormatUnit, 0, 0, 1, 0, 0}, 0, 0) !=
+		    (admin ? kCheckCondition : -EPERM))
 			return 20;
+		// START STOP UNIT (read-safe to scsi_cmd_allowed()) sets the power
+		// state, MODE SELECT the volatile write cache: CAP_SYS_ADMIN on any
+		// open. START to power state 0 and an empty parameter list change
+		// nothing.
+		for (int fd : {ro, rw}) {
+			if (ret(fd, {kStartStop, 0, 0, 0, 0x01, 0}, 0, 0) != admin_only)
+				return 29;
+		}
+		if (ret(rw, {kModeSelect10, 0x10, 0, 0, 0, 0, 0, 0, 0, 0}, 0, 0) !=
+		    admin_only)
+			return 30;
 		// The companion ioctls need no privilege.
 		int v = 0;
 		if (ioctl(ro, SG_GET_VERSION_NUM, &v) || v != 30527)
@@ -1682,7 +1697,7 @@ TEST_F(Perm, Nobody)
 	Fd ro(disk_, O_RDONLY);
 	Fd rw(disk_, O_RDWR);
 	int a = ro.get(), b = rw.get();
-	EXPECT_EQ(AsNobody([&] { return Checks(a, b); }), 0);
+	EXPECT_EQ(AsNobody([&] { return Checks(a, b, false); }), 0);
 }
 
 TEST_F(Perm, RootWithoutCapSysRawio)
@@ -1690,7 +1705,7 @@ TEST_F(Perm, RootWithoutCapSysRawio)
 	Fd ro(disk_, O_RDONLY);
 	Fd rw(disk_, O_RDWR);
 	int a = ro.get(), b = rw.get();
-	EXPECT_EQ(WithoutRawio([&] { return Checks(a, b); }), 0);
+	EXPECT_EQ(WithoutRawio([&] { return Checks(a, b, true); }), 0);
 }
 
 // ---------------------------------------------------------------------------
