@@ -438,6 +438,9 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	ctrl->vwc = id->vwc;
 	ctrl->npss = id->npss;
 	ctrl->fwug = id->fwug;
+	ctrl->crdt[0] = le16_to_cpu(id->crdt1);
+	ctrl->crdt[1] = le16_to_cpu(id->crdt2);
+	ctrl->crdt[2] = le16_to_cpu(id->crdt3);
 	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
 	ctrl->max_hw_sectors = mqnvme_max_hw_sectors(id->mdts, ctrl->cap);
 	ctrl->shutdown_timeout =
@@ -577,6 +580,32 @@ static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
 }
 
 /*
+ * With retry delay times to offer, the controller may ask for a delay
+ * before a retry (CRD in the status): Host Behavior Support's ACRE allows
+ * it. Features go back to their defaults with every reset.
+ */
+static void mqnvme_configure_acre(struct mqnvme_ctrl *ctrl)
+{
+	struct nvme_feat_host_behavior *host;
+	struct nvme_command c = { };
+	int ret;
+
+	if (!ctrl->crdt[0])
+		return;
+	host = kzalloc(sizeof(*host), GFP_KERNEL);
+	if (!host)
+		return;
+	host->acre = NVME_ENABLE_ACRE;
+	c.features.opcode = nvme_admin_set_features;
+	c.features.fid = cpu_to_le32(NVME_FEAT_HOST_BEHAVIOR);
+	ret = mqnvme_admin_sync(ctrl, &c, host, sizeof(*host), NULL);
+	if (ret)
+		dev_info(ctrl->dev, "retry delays not enabled (Set Features Host Behavior Support: %d)\n",
+			 ret);
+	kfree(host);
+}
+
+/*
  * Everything after the admin queue: the I/O queue count, their vectors and
  * rings, shadow doorbells and interrupt coalescing. Run at probe and again
  * by every reset; the tag set is allocated the first time only.
@@ -623,6 +652,7 @@ static int mqnvme_ctrl_start_io(struct mqnvme_ctrl *ctrl)
 		return ret;
 	mqnvme_setup_dbbuf(ctrl);
 	mqnvme_irq_coalesce(ctrl);
+	mqnvme_configure_acre(ctrl);
 	return 0;
 }
 

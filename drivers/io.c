@@ -413,20 +413,30 @@ static void mqnvme_log_error(struct request *req)
 }
 
 /*
- * File system I/O that a controller reset took away (cancelled by the host,
- * or aborted by the controller with its queue) goes back to blk-mq and runs
- * again once the queues exist: a reset loses nothing and fails nothing.
- * Passthrough commands return the status to their caller instead.
+ * A file system I/O that failed without DNR (a Write Fault, a namespace not
+ * ready, a command a reset took away: cancelled by the host or aborted with
+ * its queue) goes back to blk-mq, up to max_retries times, as in nvme-core:
+ * after a reset it runs again once the queues exist, so a reset loses
+ * nothing and fails nothing. Passthrough commands return the status to
+ * their caller instead.
  */
 static bool mqnvme_should_retry(struct request *req, struct mqnvme_iod *iod)
 {
-	u16 sc = iod->status & NVME_SCT_SC_MASK;
+	return !blk_rq_is_passthrough(req) &&
+	       !(iod->status & NVME_STATUS_DNR) && !blk_noretry_request(req) &&
+	       iod->retries < READ_ONCE(mqnvme_max_retries);
+}
 
-	if (blk_rq_is_passthrough(req) || (iod->status & NVME_STATUS_DNR) ||
-	    blk_noretry_request(req) || iod->retries >= MQNVME_MAX_RETRIES)
-		return false;
-	return sc == NVME_SC_HOST_ABORTED_CMD || sc == NVME_SC_ABORT_QUEUE ||
-	       sc == NVME_SC_ABORT_REQ;
+static void mqnvme_retry_rq(struct request *req, struct mqnvme_iod *iod)
+{
+	struct mqnvme_ctrl *ctrl = req->q->tag_set->driver_data;
+	unsigned int delay = mqnvme_retry_delay_ms(iod->status, ctrl->crdt);
+
+	atomic_inc(&ctrl->requeued);
+	iod->retries++;
+	blk_mq_requeue_request(req, !delay);
+	if (delay)
+		blk_mq_delay_kick_requeue_list(req->q, delay);
 }
 
 static void mqnvme_complete_rq(struct request *req)
@@ -435,11 +445,7 @@ static void mqnvme_complete_rq(struct request *req)
 
 	mqnvme_unmap_data(req);
 	if (unlikely(iod->status) && mqnvme_should_retry(req, iod)) {
-		struct mqnvme_ctrl *ctrl = req->q->tag_set->driver_data;
-
-		atomic_inc(&ctrl->requeued);
-		iod->retries++;
-		blk_mq_requeue_request(req, true);
+		mqnvme_retry_rq(req, iod);
 		return;
 	}
 	if (unlikely(iod->status) && !blk_rq_is_passthrough(req))

@@ -336,6 +336,24 @@ unsigned int mqnvme_shutdown_timeout_s(u32 rtd3e, unsigned int param)
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_shutdown_timeout_s);
 
 /**
+ * mqnvme_retry_delay_ms - how long to wait before retrying a failed command
+ * @status: status field without the phase bit (SCT/SC, CRD, More, DNR)
+ * @crdt: Identify Controller CRDT1..3, in 100 ms units
+ *
+ * The controller names one of its three Command Retry Delay Times in the
+ * status's CRD field (with ACRE enabled); CRD 0 is "retry at once".
+ *
+ * Return: milliseconds.
+ */
+unsigned int mqnvme_retry_delay_ms(u16 status, const u16 *crdt)
+{
+	unsigned int crd = (status & NVME_STATUS_CRD) >> 11;
+
+	return crd ? crdt[crd - 1] * 100U : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_retry_delay_ms);
+
+/**
  * mqnvme_status_to_blk - block layer status for an NVMe completion status
  * @status: status field without the phase bit (SCT/SC, CRD, More, DNR)
  *

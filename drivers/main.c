@@ -91,6 +91,12 @@ static const struct mqnvme_uint_param mqnvme_max_segments_range = {
 module_param_cb(max_segments, &mqnvme_param_ops, (void *)&mqnvme_max_segments_range, 0444);
 MODULE_PARM_DESC(max_segments, "scatter/gather segments per request [2..256, default 128]");
 
+unsigned int mqnvme_max_retries = 5;
+static const struct mqnvme_uint_param mqnvme_max_retries_range = {
+	&mqnvme_max_retries, 0, 255 };
+module_param_cb(max_retries, &mqnvme_param_ops, (void *)&mqnvme_max_retries_range, 0644);
+MODULE_PARM_DESC(max_retries, "times a file system I/O that failed without DNR (or was cancelled by a reset) is retried, after the delay CRD names [0..255, default 5]");
+
 unsigned int mqnvme_inject;
 static const struct mqnvme_uint_param mqnvme_inject_range = {
 	&mqnvme_inject, 0, MQNVME_INJECT_ALL };

@@ -125,6 +125,16 @@ static void mqnvme_remove(struct pci_dev *pdev)
 {
 	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
+	/*
+	 * A controller that is gone fails what it holds before anything
+	 * waits: the ioctls under way (an SG_IO loop over the whole disk, a
+	 * passthrough command with a long timeout) then end at once.
+	 */
+	if (!pci_device_is_present(pdev)) {
+		mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
+		ctrl->hw_failed = true;
+		mqnvme_ctrl_disable(ctrl, false);
+	}
 	/* Ioctls under way finish first; later ones see the new state. */
 	down_write(&ctrl->ioctl_rwsem);
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);

@@ -501,6 +501,16 @@ static void *mqnvme_sgio_pattern(struct mqnvme_sgio *s, const void *blk,
 	return buf;
 }
 
+/*
+ * The loops that cover a CDB's range a chunk at a time (a VERIFY or WRITE
+ * SAME may span the whole disk) stop between chunks when their caller is
+ * killed: the command in flight ends, no further one is sent.
+ */
+static int mqnvme_sgio_killed(void)
+{
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
 /* @opcode over the whole range with @buf repeated, a chunk at a time. */
 static int mqnvme_sgio_repeat(struct mqnvme_sgio *s, u8 opcode,
 			      const struct mqnvme_scsi_lba *r, const void *blk)
@@ -510,12 +520,16 @@ static int mqnvme_sgio_repeat(struct mqnvme_sgio *s, u8 opcode,
 	u64 lba = r->lba;
 	u32 left = r->nlb;
 	void *buf;
+	int ret = 0;
 
 	buf = mqnvme_sgio_pattern(s, blk, &chunk);
 	if (!buf)
 		return -ENOMEM;
 	chunk = min(chunk, mqnvme_sgio_max_chunk(s));
 	for (; left; left -= n, lba += n) {
+		ret = mqnvme_sgio_killed();
+		if (ret)
+			break;
 		n = min(left, chunk);
 		mqnvme_rw_cmd(s, &c, opcode, lba, n, 0);
 		if (!mqnvme_sgio_io(s, &c, buf, n * bs)) {
@@ -525,7 +539,7 @@ static int mqnvme_sgio_repeat(struct mqnvme_sgio *s, u8 opcode,
 		}
 	}
 	kvfree(buf);
-	return 0;
+	return ret;
 }
 
 /* Write Zeroes (deallocating with UNMAP) over the range, in pieces. */
@@ -535,8 +549,12 @@ static int mqnvme_sgio_write_zeroes(struct mqnvme_sgio *s,
 	u32 chunk = mqnvme_sgio_max_chunk(s), n, left = r->nlb;
 	struct nvme_command c;
 	u64 lba = r->lba;
+	int ret = 0;
 
 	for (; left; left -= n, lba += n) {
+		ret = mqnvme_sgio_killed();
+		if (ret)
+			break;
 		n = min(left, chunk);
 		mqnvme_rw_cmd(s, &c, nvme_cmd_write_zeroes, lba, n, 0);
 		if (r->unmap)
@@ -544,7 +562,7 @@ static int mqnvme_sgio_write_zeroes(struct mqnvme_sgio *s,
 		if (!mqnvme_sgio_io(s, &c, NULL, 0))
 			break;
 	}
-	return 0;
+	return ret;
 }
 
 static int mqnvme_scsi_write_same(struct mqnvme_sgio *s)
@@ -645,6 +663,9 @@ static int mqnvme_scsi_verify(struct mqnvme_sgio *s)
 		return ret;
 	}
 	for (lba = r.lba, left = r.nlb; left; left -= n, lba += n) {
+		ret = mqnvme_sgio_killed();
+		if (ret)
+			return ret;
 		n = min(left, chunk);
 		mqnvme_rw_cmd(s, &c, nvme_cmd_verify, lba, n, r.prot);
 		if (!mqnvme_sgio_io(s, &c, NULL, 0))
@@ -1071,6 +1092,9 @@ static int mqnvme_scsi_write_buffer(struct mqnvme_sgio *s)
 	if (len && !buf)
 		return -ENOMEM;
 	for (; len && ok; len -= n, off += n) {
+		ret = mqnvme_sgio_killed();
+		if (ret)
+			break;
 		n = min(chunk, len);
 		ret = mqnvme_sgio_data_out(s, buf, n, &ok);
 		if (ret || !ok)

@@ -31,7 +31,6 @@
 /* The Asynchronous Event Request's command id: a tag blk-mq never hands out. */
 #define MQNVME_AER_CID		MQNVME_AQ_BLK_MQ_DEPTH
 /* Requeues of file system I/O that controller resets cancelled. */
-#define MQNVME_MAX_RETRIES	5
 /* Minors per namespace disk: the whole disk and 15 partitions. */
 #define MQNVME_MINORS		16
 
@@ -42,6 +41,7 @@ extern unsigned int mqnvme_io_timeout;
 extern unsigned int mqnvme_shutdown_timeout;
 extern unsigned int mqnvme_sgl_threshold;
 extern unsigned int mqnvme_max_segments;
+extern unsigned int mqnvme_max_retries;
 extern unsigned int mqnvme_inject;
 extern int mqnvme_irq_mode;
 extern unsigned int mqnvme_poll_queues;
@@ -336,6 +336,7 @@ struct mqnvme_ctrl {
 	u8 vwc;
 	u8 npss;
 	u8 fwug;
+	u16 crdt[3];			/* Command Retry Delay Times, 100 ms */
 	bool sgls;
 
 	/* FORMAT UNIT with IMMED through SG_IO (scsi.c). */

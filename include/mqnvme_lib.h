@@ -115,6 +115,7 @@ unsigned long mqnvme_db_bar_size(unsigned int nr_queues, u32 db_stride);
 u32 mqnvme_max_hw_sectors(u8 mdts, u64 cap);
 unsigned int mqnvme_ready_timeout_ms(u64 cap);
 unsigned int mqnvme_shutdown_timeout_s(u32 rtd3e, unsigned int param);
+unsigned int mqnvme_retry_delay_ms(u16 status, const u16 *crdt);
 blk_status_t mqnvme_status_to_blk(u16 status);
 const char *mqnvme_irq_mode_name(enum mqnvme_irq_mode mode);
 int mqnvme_irq_mode_parse(const char *s);

@@ -463,6 +463,25 @@ static void limits_transfer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mqnvme_shutdown_timeout_s(~0U, 5), 60U);
 }
 
+/* CRD picks one of the controller's three retry delays (100 ms units). */
+static void retry_delay(struct kunit *test)
+{
+	static const u16 crdt[3] = { 1, 20, 0xffff };
+	u16 write_fault = NVME_SC_WRITE_FAULT;
+
+	KUNIT_EXPECT_EQ(test, mqnvme_retry_delay_ms(write_fault, crdt), 0U);
+	KUNIT_EXPECT_EQ(test, mqnvme_retry_delay_ms(write_fault | 1 << 11, crdt),
+			100U);
+	KUNIT_EXPECT_EQ(test, mqnvme_retry_delay_ms(write_fault | 2 << 11, crdt),
+			2000U);
+	KUNIT_EXPECT_EQ(test, mqnvme_retry_delay_ms(NVME_STATUS_CRD, crdt),
+			6553500U);
+	/* DNR and More do not change the delay. */
+	KUNIT_EXPECT_EQ(test, mqnvme_retry_delay_ms(NVME_STATUS_DNR |
+						    NVME_STATUS_MORE | 1 << 11,
+						    crdt), 100U);
+}
+
 static void status_mapping(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(0), BLK_STS_OK);
@@ -516,6 +535,7 @@ static struct kunit_case mqnvme_queue_cases[] = {
 	KUNIT_CASE(queues_vectors),
 	KUNIT_CASE(queues_depth_and_doorbells),
 	KUNIT_CASE(limits_transfer),
+	KUNIT_CASE(retry_delay),
 	KUNIT_CASE(status_mapping),
 	{}
 };

@@ -3,7 +3,9 @@
 # lost: it completes with the right data, the controller is live again and
 # the second controller is unaffected. A passthrough read with timeout_ms
 # above io_timeout waits the 5 s without a timeout; one with
-# timeout_ms=1000 times out and the controller recovers. A controller that lost bus mastering
+# timeout_ms=1000 times out and the controller recovers. kill -9 ends an
+# SG_IO VERIFY over the whole slow disk after the chunk in flight. A
+# controller that lost bus mastering
 # (its next command sets CSTS.CFS): the read in flight times out, the reset
 # restores bus mastering and the read completes. A reset that cannot enable
 # the controller again (inject=8 set at run time): the controller is given
@@ -62,6 +64,22 @@ log "with timeout_ms=1000: $(head -n 1 /tmp/out) after $took s"
 grep -q "Success\|NVMe status" /tmp/out || fail "timeout_ms=1000: $(cat /tmp/out)"
 dmesg_since_mark | grep -q "opcode 0x02) on queue .* timed out" || fail "no timeout logged for timeout_ms=1000"
 assert_eq "$(cat /sys/class/mqnvme/mqnvme$slow/state)" live "the slow controller after the passthrough timeout"
+
+log "kill -9 stops a whole-disk SG_IO VERIFY between chunks"
+# VERIFY(16) of all 131072 blocks: 128 commands of 5 s each on the slow
+# namespace; the killed caller waits for the one in flight, no more.
+sg_raw -t 900 /dev/mqnvme${slow}n1 8f 00 00 00 00 00 00 00 00 00 00 02 00 00 00 00 \
+	>/tmp/sgv 2>&1 &
+pid=$!
+sleep 2
+kill -0 $pid 2>/dev/null || fail "the VERIFY ended before the kill: $(cat /tmp/sgv)"
+start=$SECONDS
+kill -9 $pid
+wait $pid 2>/dev/null
+took=$((SECONDS - start))
+log "the killed VERIFY ended $took s after kill -9"
+((took <= 20)) || fail "kill -9 took $took s to end a VERIFY (128 chunks of 5 s)"
+assert_eq "$(cat /sys/class/mqnvme/mqnvme$slow/state)" live "the slow controller after the killed VERIFY"
 
 log "lost bus mastering"
 dmesg_mark
