@@ -5,14 +5,14 @@
 # hanging, the disk, the char device and the class entry go, the file
 # system unmounts and the module unloads. Added again, the controller's
 # disk holds the file written and synced before the removal; it is removed
-# once more, idle, so the guest ends as it booted. A guest of its own: the
-# shared ones use every slot of bus 0.
-# smp: 2
-# guest: hotplug
+# once more, idle, so the guest ends as it booted. Four vCPUs: the guest of
+# the queues-4cpu tests has a free slot of bus 0 for the root port (the
+# 2-vCPU ones use every slot).
+# smp: 4
 # timeout: 90 240
 # allow: I/O error, dev mqnvme0n1|Buffer I/O error on dev mqnvme0n1|EXT4-fs (error|warning) \(device mqnvme0n1\)|EXT4-fs \(mqnvme0n1\)|JBD2: .*mqnvme0n1|lost (async )?page write|Aborting journal on device mqnvme0n1
 # disk: d1 256M
-# qemu: -device pcie-root-port,id=rp,chassis=30,slot=0,addr=0x1 -blockdev driver=raw,node-name=d1,file.driver=file,file.filename=@d1@
+# qemu: -device pcie-root-port,id=rp,chassis=30,slot=0,addr=0x1c -blockdev driver=raw,node-name=d1,file.driver=file,file.filename=@d1@
 
 # hot_add ID: a controller on the root port, backed by d1.
 hot_add() {
