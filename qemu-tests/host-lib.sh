@@ -336,6 +336,8 @@ judge() {
 		leaks=$(grep -a -m1 "^MQTEST-LEAKS $name " "$con")
 		if [[ -z $leaks ]]; then
 			[[ -z $why ]] && why="no kmemleak verdict (the guest ended before its scan)"
+		elif [[ $leaks == *" leaks=error" ]]; then
+			[[ -z $why ]] && why="no kmemleak verdict (kmemleak did not answer its scan)"
 		elif [[ $leaks == *" leaks=1" ]]; then
 			[[ -z $why ]] && why="kmemleak found leaks"
 			{
