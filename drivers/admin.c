@@ -138,6 +138,29 @@ int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
 }
 
 /**
+ * mqnvme_set_features_data - Set Features (09h), with a data structure
+ * @ctrl: the controller
+ * @fid: feature identifier
+ * @dword11: the feature's value
+ * @buf: the feature's data structure (a kernel buffer), or NULL
+ * @len: its bytes
+ * @result: where to store completion dword 0, or NULL
+ *
+ * Return: as mqnvme_admin_sync().
+ */
+int mqnvme_set_features_data(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
+			     void *buf, unsigned int len,
+			     union nvme_result *result)
+{
+	struct nvme_command c = { };
+
+	c.features.opcode = nvme_admin_set_features;
+	c.features.fid = cpu_to_le32(fid);
+	c.features.dword11 = cpu_to_le32(dword11);
+	return mqnvme_admin_sync(ctrl, &c, buf, len, result);
+}
+
+/**
  * mqnvme_set_features - Set Features (09h) without data
  * @ctrl: the controller
  * @fid: feature identifier
@@ -149,12 +172,7 @@ int mqnvme_admin_sync(struct mqnvme_ctrl *ctrl, struct nvme_command *cmd,
 int mqnvme_set_features(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
 			union nvme_result *result)
 {
-	struct nvme_command c = { };
-
-	c.features.opcode = nvme_admin_set_features;
-	c.features.fid = cpu_to_le32(fid);
-	c.features.dword11 = cpu_to_le32(dword11);
-	return mqnvme_admin_sync(ctrl, &c, NULL, 0, result);
+	return mqnvme_set_features_data(ctrl, fid, dword11, NULL, 0, result);
 }
 
 /**

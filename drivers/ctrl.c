@@ -587,7 +587,6 @@ static int mqnvme_alloc_tagset(struct mqnvme_ctrl *ctrl)
 static void mqnvme_configure_acre(struct mqnvme_ctrl *ctrl)
 {
 	struct nvme_feat_host_behavior *host;
-	struct nvme_command c = { };
 	int ret;
 
 	if (!ctrl->crdt[0])
@@ -596,9 +595,8 @@ static void mqnvme_configure_acre(struct mqnvme_ctrl *ctrl)
 	if (!host)
 		return;
 	host->acre = NVME_ENABLE_ACRE;
-	c.features.opcode = nvme_admin_set_features;
-	c.features.fid = cpu_to_le32(NVME_FEAT_HOST_BEHAVIOR);
-	ret = mqnvme_admin_sync(ctrl, &c, host, sizeof(*host), NULL);
+	ret = mqnvme_set_features_data(ctrl, NVME_FEAT_HOST_BEHAVIOR, 0, host,
+				       sizeof(*host), NULL);
 	if (ret)
 		dev_info(ctrl->dev, "retry delays not enabled (Set Features Host Behavior Support: %d)\n",
 			 ret);

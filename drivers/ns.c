@@ -394,7 +394,6 @@ static int mqnvme_scan_ns(struct mqnvme_ctrl *ctrl, u32 nsid)
 	}
 	if (!id->ncap)
 		goto out;	/* allocated but not active: removed below */
-	mqnvme_ns_parse(ctrl, nsid, id, &info);
 	mqnvme_ns_read_ids(ctrl, nsid, id, ids);
 
 	ns = mqnvme_find_ns(ctrl, nsid);
@@ -413,6 +412,8 @@ static int mqnvme_scan_ns(struct mqnvme_ctrl *ctrl, u32 nsid)
 		goto out;
 	}
 	xa_erase(&ctrl->refused_ns, nsid);
+	mqnvme_ns_parse(ctrl, nsid, id, &info);
+
 	if (ns && !mqnvme_ns_ids_equal(ns, ids)) {
 		dev_info(ctrl->dev, "namespace %u was replaced\n", nsid);
 		mqnvme_remove_ns(ns);

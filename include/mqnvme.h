@@ -407,6 +407,9 @@ int mqnvme_admin_sync_timeout(struct mqnvme_ctrl *ctrl,
 			      struct nvme_command *cmd, void *buf,
 			      unsigned int len, union nvme_result *result,
 			      unsigned int timeout);
+int mqnvme_set_features_data(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
+			     void *buf, unsigned int len,
+			     union nvme_result *result);
 int mqnvme_set_features(struct mqnvme_ctrl *ctrl, u8 fid, u32 dword11,
 			union nvme_result *result);
 int mqnvme_identify(struct mqnvme_ctrl *ctrl, u8 cns, u32 nsid, void *buf);
