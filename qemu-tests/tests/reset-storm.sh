@@ -25,6 +25,20 @@ inflight() { # DISK: requests the block layer has in flight on DISK
 	echo $((r + w))
 }
 
+held_inflight() { # DISK: wait (up to 90 s) until DISK shows requests in
+	# flight at 5 samples in a row, 0.1 s apart
+	local seen=0 tries
+	for ((tries = 0; tries < 900 && seen < 5; tries++)); do
+		if (($(inflight "$1") > 0)); then
+			seen=$((seen + 1))
+		else
+			seen=0
+		fi
+		sleep 0.1
+	done
+	((seen >= 5))
+}
+
 storm() { # RESETS
 	local n=$1 i resets0 requeued0
 	resets0=$(cat /sys/kernel/debug/mqnvme/mqnvme0/resets)
@@ -38,14 +52,11 @@ storm() { # RESETS
 	local fio_pid=$!
 	for i in $(seq "$n"); do
 		# Evidence, not a sleep: namespace 2's throttled requests are in
-		# flight at the controller when the reset starts.
-		# (fio starts slowly on the debug kernel: up to 60 s.)
-		local tries
-		for ((tries = 0; tries < 600; tries++)); do
-			(($(inflight mqnvme0n2) > 0)) && break
-			sleep 0.1
-		done
-		(($(inflight mqnvme0n2) > 0)) ||
+		# flight at the controller when the reset starts. fio keeps 16
+		# there once it runs (it starts slowly on the debug kernel: up to
+		# 60 s); one busy sample is not enough, as the kernel's own
+		# partition scan of a new disk is one read in flight for a moment.
+		held_inflight mqnvme0n2 ||
 			fail "no I/O in flight before reset $i ($(cat /sys/block/mqnvme0n{1,2}/inflight | tr -s ' \n' ' '), fio $(kill -0 $fio_pid 2>/dev/null && echo running || echo gone), requests held: $(cat /sys/kernel/debug/block/mqnvme0n*/requeue_list /sys/kernel/debug/block/mqnvme0n*/hctx*/dispatch | wc -l): $(cat /tmp/storm.json))"
 		local rq0 rq
 		rq0=$(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued)
