@@ -171,9 +171,12 @@ int mqnvme_irq_setup_admin(struct mqnvme_ctrl *ctrl)
  * @ctrl: the controller, its rung chosen and its queue counts known
  *
  * MSI-X and MSI get up to one vector per default queue besides the admin
- * vector, spread over the CPUs (the admin vector is not affinity managed);
- * fewer vectors are shared by the queues. INTx keeps its single line and
- * polling has no vector.
+ * vector, spread over the CPUs (the admin vector is not affinity managed).
+ * With fewer, there are as many default queues as I/O vectors, as in
+ * nvme-pci: a managed vector is shut down when its CPUs go offline, and
+ * only a queue that serves exactly those CPUs (blk-mq drains it first) may
+ * use it. With the admin vector alone every queue shares it (it is never
+ * shut down); INTx keeps its single line and polling has no vector.
  *
  * Return: 0 or a negative errno.
  */
@@ -181,13 +184,13 @@ int mqnvme_irq_setup_io(struct mqnvme_ctrl *ctrl)
 {
 	struct irq_affinity affd = { .pre_vectors = 1 };
 	unsigned int type = mqnvme_irq_type(ctrl->irq_mode);
+	unsigned int nr_default = mqnvme_nr_default_queues(ctrl);
 	int ret;
 
 	if (ctrl->irq_mode != MQNVME_IRQ_MSIX && ctrl->irq_mode != MQNVME_IRQ_MSI)
 		return 0;
 	mqnvme_irq_release(ctrl);
-	ret = pci_alloc_irq_vectors_affinity(ctrl->pdev, 1,
-					     mqnvme_nr_default_queues(ctrl) + 1,
+	ret = pci_alloc_irq_vectors_affinity(ctrl->pdev, 1, nr_default + 1,
 					     type | PCI_IRQ_AFFINITY, &affd);
 	if (ret <= 0) {
 		dev_err(ctrl->dev, "%s: no vector for the I/O queues (%d)\n",
@@ -195,41 +198,26 @@ int mqnvme_irq_setup_io(struct mqnvme_ctrl *ctrl)
 		return ret < 0 ? ret : -EIO;
 	}
 	ctrl->nr_vectors = ret;
+	if (ret > 1 && ret - 1 < nr_default)
+		ctrl->nr_io_queues = ret - 1 + ctrl->nr_poll_queues;
 	return mqnvme_queue_request_irq(&ctrl->queues[0]);
 }
 
 /**
  * mqnvme_irq_queue_vector - the vector of I/O queue @qid
- * @ctrl: the controller, its tag set mapped
+ * @ctrl: the controller, its vectors allocated
  * @qid: I/O queue id
  *
- * A queue with a vector of its own uses vector @qid. Queues that share
- * vectors take the vector whose affinity holds the first CPU blk-mq maps to
- * the queue, so completions still arrive on a CPU the queue serves.
+ * A default queue has vector @qid when there are I/O vectors (as many as
+ * default queues, mqnvme_irq_setup_io()); otherwise the admin vector.
+ * Polled queues have none.
  *
  * Return: the vector index.
  */
 u16 mqnvme_irq_queue_vector(struct mqnvme_ctrl *ctrl, unsigned int qid)
 {
-	const struct blk_mq_queue_map *map = &ctrl->tagset.map[HCTX_TYPE_DEFAULT];
-	unsigned int cpu, v;
-
-	if (ctrl->nr_vectors <= 1 || qid > mqnvme_nr_default_queues(ctrl))
+	if (qid > mqnvme_nr_default_queues(ctrl))
 		return 0;
-	if (ctrl->nr_vectors > mqnvme_nr_default_queues(ctrl))
-		return qid;
-	for_each_possible_cpu(cpu) {
-		if (map->mq_map[cpu] != qid - 1)
-			continue;
-		for (v = 1; v < ctrl->nr_vectors; v++) {
-			const struct cpumask *mask;
-
-			mask = pci_irq_get_affinity(ctrl->pdev, v);
-			if (mask && cpumask_test_cpu(cpu, mask))
-				return v;
-		}
-		break;
-	}
 	return mqnvme_queue_vector(qid, ctrl->nr_vectors);
 }
 

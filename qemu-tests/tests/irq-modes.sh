@@ -1,6 +1,9 @@
 # The interrupt ladder rung by rung, forced with irq_mode, on two controllers:
-# one with a vector per queue and two namespaces, one whose single I/O
-# vector (msix_qsize=2) its two queues share. In every mode, with poll_queues=2: the sysfs
+# one with a vector per queue and two namespaces, one with a single I/O
+# vector (msix_qsize=2): on MSI-X it runs one default queue for both CPUs
+# (as nvme-pci: no queue may use a managed vector whose CPUs are not
+# exactly its own, or CPU hotplug would shut the vector down under it); in
+# INTx mode its two queues share the line. In every mode, with poll_queues=2: the sysfs
 # attribute and /proc/interrupts prove the mode, the per-queue counters show
 # completions reaped the mode's way, fio verify runs on every default queue
 # of both controllers and every namespace, and with io_uring --hipri on both polled queues.
@@ -37,7 +40,7 @@ idle_cpu() {
 }
 
 run_mode() { # IRQ_MODE EXPECTED_MODE
-	local want=$1 mode=$2 c vec
+	local want=$1 mode=$2 c vec def
 	log "=== irq_mode=$want"
 	dmesg_mark
 	mq_load irq_mode="$want" poll_queues=2
@@ -48,8 +51,10 @@ run_mode() { # IRQ_MODE EXPECTED_MODE
 		intx) vec=1 ;;
 		poll) vec=0 ;;
 		esac
-		assert_irq_mode $c "$mode" "$vec" 2 2
-		dmesg_since_mark | grep -q "$(mq_bdf $c): interrupts: mode=$mode vectors=$vec default=2 read=0 poll=2" ||
+		def=2
+		[[ $mode == msix && $vec == 2 ]] && def=1
+		assert_irq_mode $c "$mode" "$vec" "$def" 2
+		dmesg_since_mark | grep -q "$(mq_bdf $c): interrupts: mode=$mode vectors=$vec default=$def read=0 poll=2" ||
 			fail "mqnvme$c: the probe log does not state the interrupt set-up"
 	done
 	assert_eq "$(msix_vectors 1)" 2 "MSI-X vectors of the msix_qsize=2 controller"
