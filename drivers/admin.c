@@ -240,13 +240,46 @@ int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count)
 	return 0;
 }
 
+static enum rq_end_io_ret
+mqnvme_delete_endio(struct request *req, blk_status_t error)
+{
+	struct mqnvme_ctrl *ctrl = req->end_io_data;
+	struct mqnvme_iod *iod = mqnvme_req_iod(req);
+
+	ctrl->delete_status = iod->status ?: blk_status_to_errno(error);
+	complete(&ctrl->delete_done);
+	blk_mq_free_request(req);
+	return RQ_END_IO_NONE;
+}
+
+/*
+ * A disable holds shutdown_lock while it deletes the queues, so it cannot
+ * count on the timeout handler (which takes that lock) to end a Delete
+ * the controller never answers: it waits admin_timeout itself, then goes
+ * on to disable the controller, which cancels the Delete (as nvme-pci).
+ */
 static int mqnvme_delete_queue(struct mqnvme_ctrl *ctrl, u8 opcode, u16 qid)
 {
-	struct nvme_command c = { };
+	struct request *req;
 
-	c.delete_queue.opcode = opcode;
-	c.delete_queue.qid = cpu_to_le16(qid);
-	return mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
+	req = blk_mq_alloc_request(ctrl->admin_q, REQ_OP_DRV_OUT, 0);
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	memset(&mqnvme_req_iod(req)->cmd, 0, sizeof(struct nvme_command));
+	mqnvme_req_iod(req)->cmd.delete_queue.opcode = opcode;
+	mqnvme_req_iod(req)->cmd.delete_queue.qid = cpu_to_le16(qid);
+	req->end_io = mqnvme_delete_endio;
+	req->end_io_data = ctrl;
+	reinit_completion(&ctrl->delete_done);
+	blk_execute_rq_nowait(req, false);
+	if (!wait_for_completion_io_timeout(&ctrl->delete_done,
+					    ctrl->admin_q->rq_timeout)) {
+		dev_warn(ctrl->dev, "Delete I/O %s Queue %u not answered in %u s, disabling the controller\n",
+			 opcode == nvme_admin_delete_sq ? "Submission" :
+			 "Completion", qid, ctrl->admin_q->rq_timeout / HZ);
+		return -ETIMEDOUT;
+	}
+	return ctrl->delete_status;
 }
 
 /**
@@ -302,6 +335,68 @@ int mqnvme_set_dbbuf(struct mqnvme_ctrl *ctrl)
 	return mqnvme_admin_sync(ctrl, &c, NULL, 0, NULL);
 }
 
+static enum rq_end_io_ret
+mqnvme_abort_endio(struct request *req, blk_status_t error)
+{
+	struct mqnvme_ctrl *ctrl = req->end_io_data;
+	struct mqnvme_iod *iod = mqnvme_req_iod(req);
+	u32 result = le32_to_cpu(iod->result.u32);
+
+	atomic_inc(&ctrl->abort_limit);
+	if (!iod->status && !error)
+		dev_warn(ctrl->dev, "Abort of command id 0x%x on queue %u: %s\n",
+			 iod->cmd.abort.cid, le16_to_cpu(iod->cmd.abort.sqid),
+			 result & 1 ? "not aborted" : "aborted");
+	else if (iod->status &&
+		 (iod->status & NVME_SCT_SC_MASK) != NVME_SC_HOST_ABORTED_CMD &&
+		 READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE) {
+		/* An Abort the controller fails: escalate at once. */
+		dev_warn(ctrl->dev, "Abort failed (NVMe status 0x%03x): resetting the controller\n",
+			 iod->status & NVME_SCT_SC_MASK);
+		mqnvme_reset_ctrl(ctrl);
+	}
+	blk_mq_free_request(req);
+	return RQ_END_IO_NONE;
+}
+
+/**
+ * mqnvme_abort_cmd - send an Abort (08h) for a timed-out command
+ * @ctrl: the controller, live
+ * @req: the request that timed out, still in flight
+ *
+ * Asynchronous: the timeout handler cannot wait. At most as many Aborts
+ * are outstanding as the controller takes (Identify ACL + 1).
+ *
+ * Return: true if the Abort was sent.
+ */
+bool mqnvme_abort_cmd(struct mqnvme_ctrl *ctrl, struct request *req)
+{
+	struct mqnvme_queue *q = req->mq_hctx->driver_data;
+	struct nvme_command *cmd;
+	struct request *abort;
+
+	if (atomic_dec_return(&ctrl->abort_limit) < 0) {
+		atomic_inc(&ctrl->abort_limit);
+		return false;
+	}
+	abort = blk_mq_alloc_request(ctrl->admin_q, REQ_OP_DRV_OUT,
+				     BLK_MQ_REQ_NOWAIT);
+	if (IS_ERR(abort)) {
+		atomic_inc(&ctrl->abort_limit);
+		return false;
+	}
+	cmd = &mqnvme_req_iod(abort)->cmd;
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->abort.opcode = nvme_admin_abort_cmd;
+	cmd->abort.cid = mqnvme_req_iod(req)->cmd.common.command_id;
+	cmd->abort.sqid = cpu_to_le16(q->qid);
+	abort->end_io = mqnvme_abort_endio;
+	abort->end_io_data = ctrl;
+	atomic_inc(&ctrl->aborts);
+	blk_execute_rq_nowait(abort, false);
+	return true;
+}
+
 /**
  * mqnvme_delete_io_queue - Delete I/O Submission then Completion Queue
  * @ctrl: the controller
@@ -310,7 +405,8 @@ int mqnvme_set_dbbuf(struct mqnvme_ctrl *ctrl)
  * Commands still in the SQ are completed by the controller as aborted
  * before the CQ goes away.
  *
- * Return: as mqnvme_admin_sync().
+ * Return: as mqnvme_admin_sync(), or -ETIMEDOUT when the controller did
+ * not answer within admin_timeout.
  */
 int mqnvme_delete_io_queue(struct mqnvme_ctrl *ctrl, u16 qid)
 {

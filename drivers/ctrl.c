@@ -235,14 +235,34 @@ static void mqnvme_disable_queues(struct mqnvme_ctrl *ctrl)
  * Disables the hardware so it no longer touches host memory, takes what
  * it completed and fails everything else. Used where the context that
  * would normally disable the controller is itself waiting for a command.
+ * Under shutdown_lock, taken only if free: its holder is a disable (which
+ * cancels everything itself, and may be waiting for this very command) or
+ * the reset's move to live (after which the state is no longer one this
+ * applies to).
+ *
+ * Return: false if nothing was done: the lock was held, or the controller
+ * is no longer being brought up or torn down.
  */
-void mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl)
+bool mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl)
 {
+	enum mqnvme_ctrl_state state;
+
+	if (!mutex_trylock(&ctrl->shutdown_lock))
+		return false;
+	state = READ_ONCE(ctrl->state);
+	if (state != MQNVME_CTRL_NEW && state != MQNVME_CTRL_CONNECTING &&
+	    state != MQNVME_CTRL_DELETING) {
+		mutex_unlock(&ctrl->shutdown_lock);
+		return false;
+	}
+	/* A reset's bring-up sees this and fails that attempt. */
 	ctrl->hw_failed = true;
 	mqnvme_disable_queues(ctrl);
 	mqnvme_disable_hw(ctrl);
 	mqnvme_reap_all(ctrl);
 	mqnvme_cancel_all(ctrl);
+	mutex_unlock(&ctrl->shutdown_lock);
+	return true;
 }
 
 static void mqnvme_dead_work(struct work_struct *work)
@@ -438,6 +458,8 @@ static int mqnvme_identify_ctrl(struct mqnvme_ctrl *ctrl)
 	ctrl->vwc = id->vwc;
 	ctrl->npss = id->npss;
 	ctrl->fwug = id->fwug;
+	/* ACL is 0's based: Aborts the controller takes at a time. */
+	atomic_set(&ctrl->abort_limit, id->acl + 1);
 	ctrl->crdt[0] = le16_to_cpu(id->crdt1);
 	ctrl->crdt[1] = le16_to_cpu(id->crdt2);
 	ctrl->crdt[2] = le16_to_cpu(id->crdt3);
@@ -726,51 +748,105 @@ int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 	ret = mqnvme_ctrl_start_io(ctrl);
 	if (ret)
 		return ret;
-	mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE);
+	/*
+	 * As in a reset: a command that timed out disabled the controller,
+	 * whether or not its step was optional; it does not go live so.
+	 */
+	mutex_lock(&ctrl->shutdown_lock);
+	if (ctrl->hw_failed)
+		ret = -ENODEV;
+	else
+		mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE);
+	mutex_unlock(&ctrl->shutdown_lock);
+	if (ret) {
+		dev_err(ctrl->dev, "controller refused: a command timed out during bring-up\n");
+		return ret;
+	}
 	mqnvme_aen_start(ctrl);
 	return 0;
 }
 
+/* Times a reset connects again when a command timed out while it did. */
+#define MQNVME_RESET_ATTEMPTS	3
+
 /*
- * The reset: stop every disk's queue (new I/O waits), disable the
- * controller (I/O it had is cancelled and requeued), enable it again with
- * the interrupt mode chosen at probe, recreate the queues (their number may
- * change), then let the requeued and the held-back I/O run. A controller
- * that does not come back is given up. Namespace scans may run meanwhile:
- * a disk added during the reset starts stopped (mqnvme_stop_namespaces()).
+ * One attempt to bring a disabled controller back: admin queue on the
+ * interrupt mode chosen at probe, then the I/O queues, then the held I/O
+ * runs. Under shutdown_lock the controller goes live, unless a command
+ * timed out meanwhile: the timeout handler then disabled it (hw_failed),
+ * and the attempt fails with -ETIMEDOUT.
+ *
+ * Return: 0 when live, 1 when removal started meanwhile (the controller is
+ * left to remove()), or a negative errno with the disks stopped again.
  */
-static void mqnvme_reset_work(struct work_struct *work)
+static int mqnvme_reset_connect(struct mqnvme_ctrl *ctrl)
 {
-	struct mqnvme_ctrl *ctrl = container_of(work, struct mqnvme_ctrl,
-						reset_work);
-	unsigned int old_nr, old_poll;
+	unsigned int old_nr = ctrl->nr_io_queues;
+	unsigned int old_poll = ctrl->nr_poll_queues;
 	int ret;
 
-	if (READ_ONCE(ctrl->state) != MQNVME_CTRL_RESETTING)
-		return;
-	dev_info(ctrl->dev, "resetting the controller\n");
-	mqnvme_stop_namespaces(ctrl);
-	__mqnvme_ctrl_disable(ctrl, false, true);
-	old_nr = ctrl->nr_io_queues;
-	old_poll = ctrl->nr_poll_queues;
-
-	ret = -ENODEV;
-	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_CONNECTING))
-		goto out_fail;		/* removal started */
 	ctrl->hw_failed = false;
 	/* Recovery: a function whose bus mastering was lost gets it back. */
 	pci_set_master(ctrl->pdev);
 	ret = mqnvme_irq_setup_admin(ctrl);
 	if (!ret)
 		ret = mqnvme_ctrl_start_io(ctrl);
+	/* Failures of optional steps are ignored; a timeout never is. */
+	if (READ_ONCE(ctrl->hw_failed))
+		return -ETIMEDOUT;
 	if (ret)
-		goto out_fail;
+		return ret;
 
 	/* What was requeued or held back runs now, on the new queues. */
 	mqnvme_resume_namespaces(ctrl, ctrl->nr_io_queues != old_nr ||
 				 ctrl->nr_poll_queues != old_poll);
-	if (!mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE))
-		return;
+	mutex_lock(&ctrl->shutdown_lock);
+	if (ctrl->hw_failed)
+		ret = -ETIMEDOUT;
+	else if (!mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE))
+		ret = 1;	/* removal started: remove() takes it down */
+	mutex_unlock(&ctrl->shutdown_lock);
+	if (ret < 0)
+		mqnvme_stop_namespaces(ctrl);
+	return ret;
+}
+
+/* The first half of a reset: hold every disk's I/O, disable (shut down). */
+static void mqnvme_reset_stop(struct mqnvme_ctrl *ctrl, bool shutdown)
+{
+	mqnvme_stop_namespaces(ctrl);
+	__mqnvme_ctrl_disable(ctrl, shutdown, true);
+}
+
+/*
+ * The second half: connect again (mqnvme_reset_connect()), then let the
+ * requeued and the held-back I/O run. An attempt during which a command
+ * timed out is retried, up to MQNVME_RESET_ATTEMPTS; a controller that
+ * does not come back is given up, never left live.
+ */
+static void mqnvme_reset_restart(struct mqnvme_ctrl *ctrl)
+{
+	unsigned int attempt;
+	int ret;
+
+	for (attempt = 1;; attempt++) {
+		ret = -ENODEV;
+		if (attempt == 1 &&
+		    !mqnvme_change_state(ctrl, MQNVME_CTRL_CONNECTING))
+			goto out_fail;		/* removal started */
+		if (READ_ONCE(ctrl->state) != MQNVME_CTRL_CONNECTING)
+			goto out_fail;
+		ret = mqnvme_reset_connect(ctrl);
+		if (ret > 0)
+			return;
+		if (!ret)
+			break;
+		if (ret != -ETIMEDOUT || attempt == MQNVME_RESET_ATTEMPTS)
+			goto out_fail;
+		dev_warn(ctrl->dev, "reset attempt %u failed: a command timed out while connecting, trying again\n",
+			 attempt);
+		__mqnvme_ctrl_disable(ctrl, false, true);
+	}
 	WRITE_ONCE(ctrl->resets, ctrl->resets + 1);
 	dev_info(ctrl->dev, "reset done, %u I/O queues\n", ctrl->nr_io_queues);
 	mqnvme_aen_start(ctrl);
@@ -784,14 +860,73 @@ out_fail:
 			ret);
 	ctrl->hw_failed = true;
 	mqnvme_ctrl_disable(ctrl, false);
-	/*
-	 * Let the held I/O go (it fails) before marking the disks dead: that
-	 * freezes them once more, and a freeze this work still owned would
-	 * count as a lock it returned with.
-	 */
+	/* Let the held I/O go (it fails) before marking the disks dead. */
 	mqnvme_resume_namespaces(ctrl, false);
 	if (READ_ONCE(ctrl->state) == MQNVME_CTRL_DEAD)
 		mqnvme_mark_namespaces_dead(ctrl);
+}
+
+/*
+ * The reset: stop every disk's queue (new I/O waits), disable the
+ * controller (I/O it had is cancelled and requeued), connect again, then
+ * let the requeued and the held-back I/O run. Namespace scans may run
+ * meanwhile: a disk added during the reset starts stopped
+ * (mqnvme_stop_namespaces()).
+ */
+static void mqnvme_reset_work(struct work_struct *work)
+{
+	struct mqnvme_ctrl *ctrl = container_of(work, struct mqnvme_ctrl,
+						reset_work);
+
+	if (READ_ONCE(ctrl->state) != MQNVME_CTRL_RESETTING)
+		return;
+	dev_info(ctrl->dev, "resetting the controller\n");
+	mqnvme_reset_stop(ctrl, false);
+	mqnvme_reset_restart(ctrl);
+}
+
+/**
+ * mqnvme_ctrl_hold - stop a controller for an event the PCI or PM core runs
+ * @ctrl: the controller
+ * @why: the event, for the log
+ * @shutdown: shut it down (CC.SHN: power is going) rather than disable it
+ *
+ * The first half of a reset, for a function level reset, a PCI error
+ * recovery or a system sleep: a reset already running finishes first;
+ * then the controller is "resetting" (no other reset starts), its disks'
+ * I/O is held (what the controller had is requeued) and it is disabled.
+ * mqnvme_ctrl_release_hold() brings it back, from any task.
+ *
+ * Return: true if held; false if there was nothing to hold (a controller
+ * that is dead or going away).
+ */
+bool mqnvme_ctrl_hold(struct mqnvme_ctrl *ctrl, const char *why, bool shutdown)
+{
+	while (!mqnvme_change_state(ctrl, MQNVME_CTRL_RESETTING)) {
+		enum mqnvme_ctrl_state state = READ_ONCE(ctrl->state);
+
+		if (state != MQNVME_CTRL_RESETTING &&
+		    state != MQNVME_CTRL_CONNECTING)
+			return false;
+		flush_work(&ctrl->reset_work);
+		usleep_range(1000, 2000);
+	}
+	dev_info(ctrl->dev, "%s: %s the controller, holding its I/O\n", why,
+		 shutdown ? "shutting down" : "stopping");
+	mqnvme_reset_stop(ctrl, shutdown);
+	return true;
+}
+
+/**
+ * mqnvme_ctrl_release_hold - bring back a controller mqnvme_ctrl_hold() held
+ * @ctrl: the controller
+ *
+ * As the second half of a reset: live again with the held I/O running, or
+ * given up (dead) when it does not come back.
+ */
+void mqnvme_ctrl_release_hold(struct mqnvme_ctrl *ctrl)
+{
+	mqnvme_reset_restart(ctrl);
 }
 
 /**
@@ -890,6 +1025,7 @@ void mqnvme_ctrl_setup(struct mqnvme_ctrl *ctrl)
 	INIT_LIST_HEAD(&ctrl->namespaces);
 	INIT_WORK(&ctrl->dead_work, mqnvme_dead_work);
 	INIT_WORK(&ctrl->reset_work, mqnvme_reset_work);
+	init_completion(&ctrl->delete_done);
 	mqnvme_aen_init(ctrl);
 	mqnvme_scsi_init_ctrl(ctrl);
 	ctrl->state = MQNVME_CTRL_NEW;

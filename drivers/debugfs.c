@@ -103,6 +103,32 @@ static const struct file_operations mqnvme_irq_fault_fops = {
 	.llseek	= noop_llseek,
 };
 
+/* "sleep" (write only, testing): one suspend and resume of this function. */
+static ssize_t mqnvme_sleep_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct mqnvme_ctrl *ctrl = file->private_data;
+	char buf[8];
+	int ret;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strcmp(strim(buf), "cycle"))
+		return -EINVAL;
+	ret = mqnvme_pci_sleep_cycle(ctrl);
+	return ret ? ret : count;
+}
+
+static const struct file_operations mqnvme_sleep_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= mqnvme_sleep_write,
+	.llseek	= noop_llseek,
+};
+
 /**
  * mqnvme_debugfs_init - create /sys/kernel/debug/mqnvme
  */
@@ -135,10 +161,14 @@ void mqnvme_debugfs_add_ctrl(struct mqnvme_ctrl *ctrl)
 			    &mqnvme_state_fops);
 	debugfs_create_file("irq_fault", 0200, ctrl->debugfs_dir, ctrl,
 			    &mqnvme_irq_fault_fops);
+	debugfs_create_file("sleep", 0200, ctrl->debugfs_dir, ctrl,
+			    &mqnvme_sleep_fops);
 	debugfs_create_u32("resets", 0444, ctrl->debugfs_dir, &ctrl->resets);
 	debugfs_create_u32("aens", 0444, ctrl->debugfs_dir, &ctrl->aens);
 	debugfs_create_atomic_t("requeued", 0444, ctrl->debugfs_dir,
 				&ctrl->requeued);
+	debugfs_create_atomic_t("aborts", 0444, ctrl->debugfs_dir,
+				&ctrl->aborts);
 }
 
 /**

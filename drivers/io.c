@@ -309,6 +309,7 @@ static blk_status_t mqnvme_prep_rq(struct mqnvme_queue *q, struct request *req)
 		req->rq_flags |= RQF_DONTPREP;
 	}
 	iod->status = 0;
+	iod->aborted = false;
 	iod->use_sgl = false;
 	iod->dma_len = 0;
 	iod->dsm_range = NULL;
@@ -338,6 +339,23 @@ static blk_status_t mqnvme_prep_rq(struct mqnvme_queue *q, struct request *req)
 	return BLK_STS_OK;
 }
 
+/*
+ * inject=128: a reset's Doorbell Buffer Config is taken but never
+ * answered, once (the bit clears itself): its bring-up meets a timeout.
+ */
+static bool mqnvme_inject_lost(struct mqnvme_queue *q, struct request *req)
+{
+	unsigned int old = READ_ONCE(mqnvme_inject);
+
+	if (!(old & MQNVME_INJECT_LOSE_DBBUF) ||
+	    mqnvme_req_iod(req)->cmd.common.opcode != nvme_admin_dbbuf ||
+	    READ_ONCE(q->ctrl->state) != MQNVME_CTRL_CONNECTING ||
+	    cmpxchg(&mqnvme_inject, old, old & ~MQNVME_INJECT_LOSE_DBBUF) != old)
+		return false;
+	dev_info(q->ctrl->dev, "inject: Doorbell Buffer Config lost\n");
+	return true;
+}
+
 static blk_status_t mqnvme_queue_rq(struct blk_mq_hw_ctx *hctx,
 				    const struct blk_mq_queue_data *bd)
 {
@@ -351,6 +369,8 @@ static blk_status_t mqnvme_queue_rq(struct blk_mq_hw_ctx *hctx,
 	ret = mqnvme_prep_rq(q, req);
 	if (unlikely(ret))
 		return ret;
+	if (unlikely(!q->qid && mqnvme_inject) && mqnvme_inject_lost(q, req))
+		return BLK_STS_OK;
 	mqnvme_submit_cmd(q, &mqnvme_req_iod(req)->cmd, bd->last);
 	return BLK_STS_OK;
 }
@@ -532,16 +552,22 @@ static bool mqnvme_cancel_request(struct request *req, void *data)
 
 /**
  * mqnvme_cancel_all - cancel every started request of the controller
- * @ctrl: a controller whose hardware no longer processes commands
+ * @ctrl: a controller whose hardware no longer processes commands, its
+ *        CQs reaped
  *
- * During a reset file system I/O is requeued (mqnvme_should_retry());
- * otherwise, and for passthrough commands, the requests fail with a host
- * aborted status.
+ * While a reset runs (resetting, or connecting again) file system I/O is
+ * requeued (mqnvme_should_retry()); otherwise, and for passthrough
+ * commands, the requests fail with a host aborted status. Checking that a
+ * request is not completed yet and completing it is not atomic: every
+ * canceller holds shutdown_lock.
  */
 void mqnvme_cancel_all(struct mqnvme_ctrl *ctrl)
 {
-	bool resetting = READ_ONCE(ctrl->state) == MQNVME_CTRL_RESETTING;
+	enum mqnvme_ctrl_state state = READ_ONCE(ctrl->state);
+	bool resetting = state == MQNVME_CTRL_RESETTING ||
+			 (state == MQNVME_CTRL_CONNECTING && ctrl->tagset_allocated);
 
+	lockdep_assert_held(&ctrl->shutdown_lock);
 	if (ctrl->tagset_allocated)
 		blk_mq_tagset_busy_iter(&ctrl->tagset, mqnvme_cancel_request,
 					&resetting);
@@ -554,12 +580,31 @@ void mqnvme_cancel_all(struct mqnvme_ctrl *ctrl)
 		blk_mq_tagset_wait_completed_request(&ctrl->admin_tagset);
 }
 
+/*
+ * First timeout of a command on a live controller: Abort it and give it
+ * until the second expiry before resetting everything (nvme-pci). The
+ * second expiry is the driver's own: a passthrough command's timeout_ms
+ * sends the Abort when it expires, but the reset waits until the command
+ * has also outlived twice the queue's timeout, so that no user's timeout
+ * resets the controller for everyone.
+ */
+static bool mqnvme_timeout_abort(struct mqnvme_ctrl *ctrl, struct request *req)
+{
+	if (!mqnvme_abort_cmd(ctrl, req))
+		return false;
+	mqnvme_req_iod(req)->aborted = true;
+	req->timeout = mqnvme_abort_rearm(req->timeout, req->q->rq_timeout);
+	return true;
+}
+
 static enum blk_eh_timer_return mqnvme_timeout(struct request *req)
 {
 	struct mqnvme_queue *q = req->mq_hctx->driver_data;
 	struct mqnvme_ctrl *ctrl = q->ctrl;
+	struct mqnvme_iod *iod = mqnvme_req_iod(req);
 	struct nvme_command *cmd = mqnvme_req_cmd(req);
 	unsigned long flags;
+	u32 csts;
 
 	/* A lost interrupt: the completion may be sitting in the CQ. */
 	spin_lock_irqsave(&q->cq_lock, flags);
@@ -576,10 +621,11 @@ static enum blk_eh_timer_return mqnvme_timeout(struct request *req)
 		return BLK_EH_DONE;
 	}
 
+	csts = readl(ctrl->bar + NVME_REG_CSTS);
 	dev_warn(ctrl->dev,
-		 "tag %d (command id 0x%x, opcode 0x%02x) on queue %u timed out, CSTS 0x%x, controller %s\n",
+		 "tag %d (command id 0x%x, opcode 0x%02x) on queue %u timed out%s, CSTS 0x%x, controller %s\n",
 		 req->tag, cmd->common.command_id, cmd->common.opcode, q->qid,
-		 readl(ctrl->bar + NVME_REG_CSTS),
+		 iod->aborted ? " after its Abort" : "", csts,
 		 mqnvme_state_name(READ_ONCE(ctrl->state)));
 
 	switch (READ_ONCE(ctrl->state)) {
@@ -589,25 +635,39 @@ static enum blk_eh_timer_return mqnvme_timeout(struct request *req)
 			mqnvme_ctrl_fail(ctrl, "command timeout, device gone");
 			return BLK_EH_RESET_TIMER;
 		}
+		/*
+		 * A failed controller, a command already aborted, or an Abort
+		 * itself: reset. Otherwise Abort this command only; when no
+		 * Abort can be sent now, the next expiry tries again.
+		 */
+		if (!(csts & NVME_CSTS_CFS) && csts != ~0U && !iod->aborted &&
+		    !(!q->qid && cmd->common.opcode == nvme_admin_abort_cmd)) {
+			if (!mqnvme_timeout_abort(ctrl, req))
+				req->timeout = max(req->timeout,
+						   req->q->rq_timeout);
+			return BLK_EH_RESET_TIMER;
+		}
 		dev_warn(ctrl->dev, "command timeout: resetting the controller\n");
 		/* The reset cancels this request (file system I/O is retried). */
 		mqnvme_reset_ctrl(ctrl);
 		return BLK_EH_RESET_TIMER;
 	case MQNVME_CTRL_RESETTING:
-		/* I/O: the reset cancels it. Admin: the reset waits for it. */
-		if (q->qid)
-			return BLK_EH_RESET_TIMER;
-		mqnvme_ctrl_stop_hw(ctrl);
-		return BLK_EH_DONE;
 	case MQNVME_CTRL_DEAD:
-		/* dead_work disables the controller and cancels this. */
+		/*
+		 * The reset or dead work disables the controller and cancels
+		 * this (a Delete it waits for, it stops waiting for itself).
+		 */
 		return BLK_EH_RESET_TIMER;
 	default:
 		/*
-		 * Bring-up or teardown is waiting for this command: stop the
-		 * hardware so it no longer touches memory, then fail it.
+		 * Bring-up (probe, or a reset connecting again: that attempt
+		 * fails) or teardown is waiting for this command: stop the
+		 * hardware so it no longer touches memory, then fail it. If a
+		 * disable or the reset's move to live holds the lock, that
+		 * context decides; this expiry comes back.
 		 */
-		mqnvme_ctrl_stop_hw(ctrl);
+		if (!mqnvme_ctrl_stop_hw(ctrl))
+			return BLK_EH_RESET_TIMER;
 		return BLK_EH_DONE;
 	}
 }

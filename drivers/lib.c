@@ -354,6 +354,25 @@ unsigned int mqnvme_retry_delay_ms(u16 status, const u16 *crdt)
 EXPORT_SYMBOL_IF_KUNIT(mqnvme_retry_delay_ms);
 
 /**
+ * mqnvme_abort_rearm - a timed-out command's time to the next expiry
+ * @timeout: the timeout it just outlived, in jiffies (a user's
+ *           passthrough timeout_ms, or the queue's)
+ * @def: the queue's timeout (admin_timeout or io_timeout), in jiffies
+ *
+ * The first expiry sends an Abort; the second resets the controller. The
+ * second comes when the command has outlived twice the queue's timeout, or
+ * its own timeout plus the queue's when that is longer: a short user
+ * timeout only brings the Abort forward, never the reset.
+ *
+ * Return: jiffies.
+ */
+unsigned long mqnvme_abort_rearm(unsigned long timeout, unsigned long def)
+{
+	return timeout < def ? 2 * def - timeout : def;
+}
+EXPORT_SYMBOL_IF_KUNIT(mqnvme_abort_rearm);
+
+/**
  * mqnvme_status_to_blk - block layer status for an NVMe completion status
  * @status: status field without the phase bit (SCT/SC, CRD, More, DNR)
  *

@@ -101,7 +101,7 @@ unsigned int mqnvme_inject;
 static const struct mqnvme_uint_param mqnvme_inject_range = {
 	&mqnvme_inject, 0, MQNVME_INJECT_ALL };
 module_param_cb(inject, &mqnvme_param_ops, (void *)&mqnvme_inject_range, 0644);
-MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queue granted, 8 enable timeout, 16 MSI-X interrupts never arrive, 32 SG_IO sends commands OACS/ONCS lack, 64 disable without deleting the I/O queues; writable, so that a later reset meets the fault [0..127, default 0]");
+MODULE_PARM_DESC(inject, "testing only: pretend a broken controller: 1 CSTS all ones, 2 MPSMIN 8 KiB, 4 no I/O queue granted, 8 enable timeout, 16 MSI-X interrupts never arrive, 32 SG_IO sends commands OACS/ONCS lack, 64 disable without deleting the I/O queues, 128 once: a reset's Doorbell Buffer Config is never answered; writable, so that a later reset meets the fault [0..255, default 0]");
 
 unsigned int mqnvme_poll_queues;
 static const struct mqnvme_uint_param mqnvme_poll_queues_range = {

@@ -199,9 +199,13 @@ static void mqnvme_ns_log_format(struct mqnvme_ns *ns,
 }
 
 /* Hold the disk's I/O for a reset. Under namespaces_lock. */
+/*
+ * The freeze is not owned by the task that starts it (as in nvme-core): a
+ * system sleep holds the I/O in one task and lets it go in another.
+ */
 static void mqnvme_stop_ns(struct mqnvme_ns *ns)
 {
-	blk_freeze_queue_start(ns->disk->queue);
+	blk_freeze_queue_start_non_owner(ns->disk->queue);
 	blk_mq_quiesce_queue_nowait(ns->disk->queue);
 	ns->stopped = true;
 }
@@ -212,7 +216,7 @@ static void mqnvme_start_ns(struct mqnvme_ns *ns)
 	if (!ns->stopped)
 		return;
 	blk_mq_unquiesce_queue(ns->disk->queue);
-	blk_mq_unfreeze_queue(ns->disk->queue);
+	blk_mq_unfreeze_queue_non_owner(ns->disk->queue);
 	ns->stopped = false;
 }
 
@@ -650,8 +654,8 @@ void mqnvme_stop_namespaces(struct mqnvme_ctrl *ctrl)
  * @ctrl: the controller, its queues recreated (or given up)
  * @update_queues: the number of I/O queues changed
  *
- * Dispatches what waited, lets it drain, tells blk-mq the new number of
- * hardware queues, then lets new requests in.
+ * Dispatches what waited; when the number of I/O queues changed, lets it
+ * drain and tells blk-mq the new number; then lets new requests in.
  */
 void mqnvme_resume_namespaces(struct mqnvme_ctrl *ctrl, bool update_queues)
 {
@@ -661,14 +665,20 @@ void mqnvme_resume_namespaces(struct mqnvme_ctrl *ctrl, bool update_queues)
 	list_for_each_entry(ns, &ctrl->namespaces, list)
 		if (ns->stopped)
 			blk_mq_unquiesce_queue(ns->disk->queue);
-	list_for_each_entry(ns, &ctrl->namespaces, list)
-		if (ns->stopped)
-			blk_mq_freeze_queue_wait(ns->disk->queue);
-	if (update_queues)
+	/*
+	 * A new number of hardware queues needs them drained first; else
+	 * the controller goes live at once and timeouts of what was
+	 * requeued are handled as on a live controller (Abort, then reset).
+	 */
+	if (update_queues) {
+		list_for_each_entry(ns, &ctrl->namespaces, list)
+			if (ns->stopped)
+				blk_mq_freeze_queue_wait(ns->disk->queue);
 		blk_mq_update_nr_hw_queues(&ctrl->tagset, ctrl->nr_io_queues);
+	}
 	list_for_each_entry(ns, &ctrl->namespaces, list) {
 		if (ns->stopped)
-			blk_mq_unfreeze_queue(ns->disk->queue);
+			blk_mq_unfreeze_queue_non_owner(ns->disk->queue);
 		ns->stopped = false;
 	}
 	ctrl->io_stopped = false;

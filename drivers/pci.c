@@ -139,6 +139,11 @@ static void mqnvme_remove(struct pci_dev *pdev)
 	down_write(&ctrl->ioctl_rwsem);
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
 	up_write(&ctrl->ioctl_rwsem);
+	/* Held by an event that never ended (a recovery given up): the held I/O fails. */
+	if (ctrl->held) {
+		ctrl->held = false;
+		mqnvme_ctrl_release_hold(ctrl);
+	}
 	/* A FORMAT UNIT that SG_IO started in the background ends first. */
 	mqnvme_scsi_stop_ctrl(ctrl);
 	/* No event work (uevents, rescans) once the device starts going. */
@@ -173,6 +178,149 @@ static void mqnvme_shutdown(struct pci_dev *pdev)
 	mqnvme_aen_stop(ctrl);
 }
 
+/*
+ * Function level reset (sysfs "reset", a hypervisor): the PCI core calls
+ * these around it, with the device lock held. The controller is stopped
+ * and its I/O held before, and brought back after, as in a reset.
+ */
+static void mqnvme_reset_prepare(struct pci_dev *pdev)
+{
+	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	ctrl->held = mqnvme_ctrl_hold(ctrl, "function reset", false);
+}
+
+static void mqnvme_reset_done(struct pci_dev *pdev)
+{
+	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	if (!ctrl->held)
+		return;
+	ctrl->held = false;
+	mqnvme_ctrl_release_hold(ctrl);
+}
+
+/*
+ * PCI error recovery (AER, DPC). A non-fatal error leaves the channel
+ * working: nothing to do. A fatal one freezes it: the controller is
+ * stopped, the core resets the link, and the controller comes back.
+ */
+static pci_ers_result_t mqnvme_error_detected(struct pci_dev *pdev,
+					      pci_channel_state_t state)
+{
+	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	switch (state) {
+	case pci_channel_io_normal:
+		dev_warn(ctrl->dev, "PCI error (channel working): carrying on\n");
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	case pci_channel_io_frozen:
+		ctrl->held = mqnvme_ctrl_hold(ctrl, "PCI error (channel frozen)",
+					      false);
+		return ctrl->held ? PCI_ERS_RESULT_NEED_RESET :
+				    PCI_ERS_RESULT_DISCONNECT;
+	case pci_channel_io_perm_failure:
+	default:
+		mqnvme_ctrl_fail(ctrl, "PCI error (permanent failure)");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+}
+
+static pci_ers_result_t mqnvme_mmio_enabled(struct pci_dev *pdev)
+{
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static pci_ers_result_t mqnvme_slot_reset(struct pci_dev *pdev)
+{
+	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	dev_info(ctrl->dev, "PCI error: restarting after the slot reset\n");
+	pci_restore_state(pdev);
+	if (ctrl->held) {
+		ctrl->held = false;
+		mqnvme_ctrl_release_hold(ctrl);
+	}
+	return READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE ?
+	       PCI_ERS_RESULT_RECOVERED : PCI_ERS_RESULT_DISCONNECT;
+}
+
+static void mqnvme_error_resume(struct pci_dev *pdev)
+{
+	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	dev_info(ctrl->dev, "PCI error recovery done, controller %s\n",
+		 mqnvme_state_name(READ_ONCE(ctrl->state)));
+}
+
+static const struct pci_error_handlers mqnvme_err_handler = {
+	.error_detected	= mqnvme_error_detected,
+	.mmio_enabled	= mqnvme_mmio_enabled,
+	.slot_reset	= mqnvme_slot_reset,
+	.resume		= mqnvme_error_resume,
+	.reset_prepare	= mqnvme_reset_prepare,
+	.reset_done	= mqnvme_reset_done,
+};
+
+/*
+ * System sleep: suspend (s2idle, S3), hibernation's freeze, poweroff. The
+ * controller is shut down (CC.SHN, so its cache is safe whatever power
+ * does) with its I/O held; resume, thaw and restore bring it back and let
+ * the held I/O run, as the second half of a reset.
+ */
+static int mqnvme_pm_suspend(struct device *dev)
+{
+	struct mqnvme_ctrl *ctrl = dev_get_drvdata(dev);
+
+	ctrl->held = mqnvme_ctrl_hold(ctrl, "system sleep", true);
+	return 0;
+}
+
+static int mqnvme_pm_resume(struct device *dev)
+{
+	struct mqnvme_ctrl *ctrl = dev_get_drvdata(dev);
+
+	if (ctrl->held) {
+		ctrl->held = false;
+		mqnvme_ctrl_release_hold(ctrl);
+	}
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(mqnvme_pm_ops, mqnvme_pm_suspend,
+				mqnvme_pm_resume);
+
+/**
+ * mqnvme_pci_sleep_cycle - a system sleep of one controller, for testing
+ * @ctrl: the controller
+ *
+ * What the PM core and the PCI core do to the function across a suspend
+ * and resume: the driver's suspend, config space saved, D3hot, D0, config
+ * space restored, the driver's resume. Under the device lock, as there
+ * (taken only if free: remove() holds it while it removes this knob).
+ *
+ * Return: 0, -EBUSY when the device is busy, or -EIO when the controller
+ * did not come back live.
+ */
+int mqnvme_pci_sleep_cycle(struct mqnvme_ctrl *ctrl)
+{
+	struct pci_dev *pdev = ctrl->pdev;
+	int ret = 0;
+
+	if (!device_trylock(&pdev->dev))
+		return -EBUSY;
+	mqnvme_pm_suspend(&pdev->dev);
+	pci_save_state(pdev);
+	pci_set_power_state(pdev, PCI_D3hot);
+	pci_set_power_state(pdev, PCI_D0);
+	pci_restore_state(pdev);
+	mqnvme_pm_resume(&pdev->dev);
+	if (READ_ONCE(ctrl->state) != MQNVME_CTRL_LIVE)
+		ret = -EIO;
+	device_unlock(&pdev->dev);
+	return ret;
+}
+
 static const struct pci_device_id mqnvme_id_table[] = {
 	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
 	{ 0, }
@@ -190,4 +338,6 @@ struct pci_driver mqnvme_pci_driver = {
 	.probe		= mqnvme_probe,
 	.remove		= mqnvme_remove,
 	.shutdown	= mqnvme_shutdown,
+	.err_handler	= &mqnvme_err_handler,
+	.driver.pm	= pm_sleep_ptr(&mqnvme_pm_ops),
 };

@@ -65,9 +65,14 @@ enum mqnvme_inject_fault {
 	 * the driver cancels (and, in a reset, requeues) it.
 	 */
 	MQNVME_INJECT_NO_QUEUE_DELETE	= 1 << 6,
+	/*
+	 * Once: the Doorbell Buffer Config of a reset's bring-up is lost (the
+	 * controller never answers it), so the bring-up meets a timeout.
+	 */
+	MQNVME_INJECT_LOSE_DBBUF	= 1 << 7,
 };
 
-#define MQNVME_INJECT_ALL		((1U << 7) - 1)
+#define MQNVME_INJECT_ALL		((1U << 8) - 1)
 
 enum mqnvme_ctrl_state {
 	MQNVME_CTRL_NEW,
@@ -169,6 +174,7 @@ struct mqnvme_iod {
 	u16 status;
 	u8 genctr;
 	u8 retries;
+	bool aborted;
 	bool use_sgl;
 	union nvme_result result;
 	unsigned int dma_len;
@@ -288,13 +294,23 @@ struct mqnvme_ctrl {
 	struct list_head namespaces;
 	bool io_stopped;		/* a reset holds the disks' I/O */
 
-	struct mutex shutdown_lock;	/* serialises disabling */
+	/*
+	 * Serialises disabling and cancelling (teardown, resets, timeouts)
+	 * and the reset's move to live, so a timeout during bring-up fails
+	 * that attempt.
+	 */
+	struct mutex shutdown_lock;
 	struct work_struct dead_work;
 	struct work_struct reset_work;
 	u32 resets;			/* resets done (debugfs) */
 	atomic_t requeued;		/* requests requeued by resets (debugfs) */
+	atomic_t aborts;		/* Aborts sent for timeouts (debugfs) */
+	atomic_t abort_limit;		/* Aborts the controller still takes */
+	struct completion delete_done;	/* bounded Delete I/O SQ/CQ */
+	int delete_status;
 	bool hw_failed;
 	bool hw_enabled;
+	bool held;			/* by mqnvme_ctrl_hold() (pci.c) */
 	struct dentry *debugfs_dir;
 
 	/* The class device /dev/mqnvme<C>; its release frees the controller. */
@@ -373,8 +389,11 @@ int mqnvme_ctrl_enable_admin(struct mqnvme_ctrl *ctrl);
 void mqnvme_ctrl_disable(struct mqnvme_ctrl *ctrl, bool shutdown);
 void mqnvme_ctrl_free(struct mqnvme_ctrl *ctrl);
 void mqnvme_ctrl_fail(struct mqnvme_ctrl *ctrl, const char *why);
-void mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl);
+bool mqnvme_ctrl_stop_hw(struct mqnvme_ctrl *ctrl);
 int mqnvme_reset_ctrl(struct mqnvme_ctrl *ctrl);
+bool mqnvme_ctrl_hold(struct mqnvme_ctrl *ctrl, const char *why,
+		      bool shutdown);
+void mqnvme_ctrl_release_hold(struct mqnvme_ctrl *ctrl);
 int mqnvme_reset_ctrl_sync(struct mqnvme_ctrl *ctrl);
 int mqnvme_subsystem_reset(struct mqnvme_ctrl *ctrl);
 
@@ -419,6 +438,7 @@ int mqnvme_set_queue_count(struct mqnvme_ctrl *ctrl, unsigned int *count);
 int mqnvme_create_io_queue(struct mqnvme_ctrl *ctrl, struct mqnvme_queue *q);
 int mqnvme_delete_io_queue(struct mqnvme_ctrl *ctrl, u16 qid);
 int mqnvme_set_dbbuf(struct mqnvme_ctrl *ctrl);
+bool mqnvme_abort_cmd(struct mqnvme_ctrl *ctrl, struct request *req);
 
 /* io.c: the blk-mq request path */
 extern const struct blk_mq_ops mqnvme_mq_admin_ops;
@@ -499,6 +519,9 @@ void mqnvme_sysfs_remove_ctrl(struct mqnvme_ctrl *ctrl);
 
 /* pci.c */
 extern struct pci_driver mqnvme_pci_driver;
+
+/* pci.c */
+int mqnvme_pci_sleep_cycle(struct mqnvme_ctrl *ctrl);
 
 /* debugfs.c */
 void mqnvme_debugfs_init(void);

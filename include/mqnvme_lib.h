@@ -116,6 +116,7 @@ u32 mqnvme_max_hw_sectors(u8 mdts, u64 cap);
 unsigned int mqnvme_ready_timeout_ms(u64 cap);
 unsigned int mqnvme_shutdown_timeout_s(u32 rtd3e, unsigned int param);
 unsigned int mqnvme_retry_delay_ms(u16 status, const u16 *crdt);
+unsigned long mqnvme_abort_rearm(unsigned long timeout, unsigned long def);
 blk_status_t mqnvme_status_to_blk(u16 status);
 const char *mqnvme_irq_mode_name(enum mqnvme_irq_mode mode);
 int mqnvme_irq_mode_parse(const char *s);

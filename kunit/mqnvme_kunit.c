@@ -482,6 +482,17 @@ static void retry_delay(struct kunit *test)
 						    crdt), 100U);
 }
 
+static void abort_rearm(struct kunit *test)
+{
+	/* The queue's own timeout: Abort at 30 s, reset at 60 s. */
+	KUNIT_EXPECT_EQ(test, mqnvme_abort_rearm(30 * HZ, 30 * HZ), 30UL * HZ);
+	/* timeout_ms=1: the Abort comes early, the reset does not. */
+	KUNIT_EXPECT_EQ(test, mqnvme_abort_rearm(1, 30 * HZ) + 1, 60UL * HZ);
+	KUNIT_EXPECT_EQ(test, mqnvme_abort_rearm(10 * HZ, 30 * HZ), 50UL * HZ);
+	/* Longer than the queue's: one more queue timeout after the Abort. */
+	KUNIT_EXPECT_EQ(test, mqnvme_abort_rearm(600 * HZ, 30 * HZ), 30UL * HZ);
+}
+
 static void status_mapping(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, mqnvme_status_to_blk(0), BLK_STS_OK);
@@ -536,6 +547,7 @@ static struct kunit_case mqnvme_queue_cases[] = {
 	KUNIT_CASE(queues_depth_and_doorbells),
 	KUNIT_CASE(limits_transfer),
 	KUNIT_CASE(retry_delay),
+	KUNIT_CASE(abort_rearm),
 	KUNIT_CASE(status_mapping),
 	{}
 };

@@ -58,6 +58,30 @@ qmp() {
 	cat "$ans"
 }
 
+# wait_for WHAT CONDITION: up to 30 s.
+wait_for() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		eval "$2" && return 0
+		sleep 0.1
+	done
+	fail "$1: not within 30 s"
+}
+
+# hot_add ID PORT DRIVE SERIAL: QMP device_add of an NVMe controller with
+# SERIAL on the test's PCIe root port PORT, backed by the test's DRIVE
+# (node); waits for mqnvme's disk of it (the only controller).
+hot_add() {
+	qmp "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"nvme\",\"id\":\"${MQ_QID}$1\",\"serial\":\"$4\",\"drive\":\"${MQ_QID}$3\",\"bus\":\"${MQ_QID}$2\"}}" >/dev/null
+	wait_for "the hot-added controller's disk" '[[ -b /dev/mqnvme0n1 ]]'
+}
+
+# hot_remove ID: device_del, and wait until mqnvme has let the controller go.
+hot_remove() {
+	qmp "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"${MQ_QID}$1\"}}" >/dev/null
+	wait_for "the removal of the controller" '[[ -z $(ls /sys/class/mqnvme) && ! -e /dev/mqnvme0 ]]'
+}
+
 # QEMU trace events, switched on and off at run time over QMP; their lines
 # go to $mqtmp/trace.log (every guest's QEMU writes its trace there).
 trace_set() { # on|off EVENT...
@@ -75,33 +99,17 @@ trace_since_mark() {
 	tail -n +$((${MQ_TRACE_MARK:-0} + 1)) "$mqtmp/trace.log" 2>/dev/null
 }
 
-# fio_bg DEV OUT [SIZE]: random 4 KiB reads and writes with crc32c verify
-# on DEV in the background, until fio_bg_end; fio's report goes to OUT.
-fio_bg() {
-	fio --name=bg --filename="$1" --rw=randrw --bs=4k --size="${3:-32M}" \
-		--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
-		--time_based --runtime=600 --output="$2" >/dev/null 2>&1 &
-	MQ_FIO_BG=$!
-}
-
-# fio_bg_end OUT: stop the fio_bg job; it must have seen no error.
-fio_bg_end() {
-	kill -TERM "$MQ_FIO_BG"
-	wait "$MQ_FIO_BG"
-	grep -q "err= 0" "$1" || fail "background fio: $(cat "$1")"
-}
-
 # wait_io DISK [N]: until N more reads and writes (default 64) completed on
 # DISK: the evidence that I/O is really flowing before a reset, an unbind or
-# a fault. Fails after 30 s.
+# a fault. Fails after 90 s (fio starts slowly on the debug kernel).
 wait_io() {
 	local d=$1 want=${2:-64} n0 i
 	n0=$(($(blk_stat "$d" read_ios) + $(blk_stat "$d" write_ios)))
-	for ((i = 0; i < 300; i++)); do
+	for ((i = 0; i < 900; i++)); do
 		(($(blk_stat "$d" read_ios) + $(blk_stat "$d" write_ios) >= n0 + want)) && return 0
 		sleep 0.1
 	done
-	fail "no I/O flowing on $d after 30 s"
+	fail "no I/O flowing on $d after 90 s"
 }
 
 # dmesg lines the test produced since the last mark.
@@ -193,13 +201,14 @@ mq_queue_counts() { # C [TYPE]
 
 # Run fio with JSON output and fail unless every job finished without error
 # and moved data. Extra arguments go to fio.
-fio_ok() {
-	local out=/tmp/fio.$$.json
-	fio --eta=never --output-format=json --output="$out" "$@"
-	local rc=$?
-	python3 - "$out" "$rc" <<'PY' || fail "fio $*"
+# fio_judge OUT RC [stopped]: fio's JSON report OUT says every job ran
+# without error and moved data; RC, its exit status, must be 0 unless fio
+# was stopped by SIGTERM ("stopped": it then exits non-zero).
+fio_judge() {
+	python3 - "$@" <<'PY'
 import json, sys
 path, rc = sys.argv[1], int(sys.argv[2])
+stopped = len(sys.argv) > 3
 try:
     text = open(path).read()
     # fio prints notes ("verify limited", ...) before the JSON document.
@@ -207,17 +216,53 @@ try:
 except Exception as e:
     print(f"fio output unreadable ({e}), fio rc {rc}")
     sys.exit(1)
-bad = 0
+bad = 0 if data["jobs"] else 1
 for job in data["jobs"]:
     r, w = job["read"]["io_bytes"], job["write"]["io_bytes"]
     trim = job.get("trim", {}).get("io_bytes", 0)
     print(f"fio job {job['jobname']}: error={job['error']} read={r} write={w} trim={trim}")
     if job["error"] != 0 or r + w + trim == 0:
         bad += 1
-if rc != 0 or bad:
-    print(f"fio rc {rc}, {bad} bad jobs")
+if (rc != 0 and not stopped) or bad:
+    print(f"fio rc {rc}{' (stopped by SIGTERM)' if stopped else ''}, {bad} bad jobs")
     sys.exit(1)
 PY
+}
+
+fio_ok() {
+	local out=/tmp/fio.$$.json
+	fio --eta=never --output-format=json --output="$out" "$@"
+	fio_judge "$out" $? || fail "fio $*"
+}
+
+# fio_bg_start OUT ARGS...: fio in the background, its JSON report to OUT,
+# its pid in fio_bg_pid; for time-based runs across an event.
+fio_bg_start() {
+	local out=$1
+	shift
+	fio --eta=never --output-format=json --output="$out" "$@" &
+	fio_bg_pid=$!
+}
+
+# fio_bg_stop OUT WHAT: stop that fio (it must still be running) and fail
+# unless every job ran without error and moved data.
+fio_bg_stop() {
+	kill -0 "$fio_bg_pid" 2>/dev/null || fail "fio $2 ended early: $(cat "$1")"
+	kill -TERM "$fio_bg_pid"
+	wait "$fio_bg_pid"
+	fio_judge "$1" $? stopped || fail "fio $2"
+}
+
+# fio_bg DEV OUT [SIZE]: random 4 KiB reads and writes with crc32c verify
+# on DEV in the background, until fio_bg_end OUT.
+fio_bg() {
+	fio_bg_start "$2" --name=bg --filename="$1" --rw=randrw --bs=4k --size="${3:-32M}" \
+		--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
+		--time_based --runtime=600
+}
+
+fio_bg_end() { # OUT
+	fio_bg_stop "$1" "in the background"
 }
 
 # fio_verify_per_cpu DEVS MIB RW BSRANGE [fio args...]: on each device of

@@ -14,30 +14,8 @@
 # disk: d1 256M
 # qemu: -device pcie-root-port,id=rp,chassis=30,slot=0,addr=0x1c -blockdev driver=raw,node-name=d1,file.driver=file,file.filename=@d1@
 
-# hot_add ID: a controller on the root port, backed by d1.
-hot_add() {
-	qmp "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"nvme\",\"id\":\"${MQ_QID}$1\",\"serial\":\"mqhot\",\"drive\":\"${MQ_QID}d1\",\"bus\":\"${MQ_QID}rp\"}}" >/dev/null
-	wait_for "the hot-added controller's disk" '[[ -b /dev/mqnvme0n1 ]]'
-}
-
-# hot_remove ID: device_del, and wait until mqnvme has let the controller go.
-hot_remove() {
-	qmp "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"${MQ_QID}$1\"}}" >/dev/null
-	wait_for "the removal of the controller" '[[ -z $(ls /sys/class/mqnvme) && ! -e /dev/mqnvme0 ]]'
-}
-
-# wait_for WHAT CONDITION: up to 30 s.
-wait_for() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		eval "$2" && return 0
-		sleep 0.1
-	done
-	fail "$1: not within 30 s"
-}
-
 mq_load
-hot_add hp1
+hot_add hp1 rp d1 mqhot
 log "hot-added: $(cat /sys/class/mqnvme/mqnvme0/address)"
 mkfs.ext4 -q -F /dev/mqnvme0n1 || fail "mkfs.ext4"
 mkdir -p /tmp/mnt
@@ -65,7 +43,7 @@ mq_unload
 
 log "hot-add again: the synced file is intact"
 mq_load
-hot_add hp2
+hot_add hp2 rp d1 mqhot
 mount /dev/mqnvme0n1 /tmp/mnt || fail "mount after the hot-add"
 cmp /tmp/mnt/keep /tmp/keep || fail "the file written before the removal changed"
 umount /tmp/mnt
