@@ -1,5 +1,5 @@
 # Controller resets with I/O in flight: fio writes and verifies on two
-# namespaces while the controller is reset 20 times (3 on the debug
+# namespaces while the controller is reset 12 times (3 on the debug
 # kernel), alternately through
 # sysfs reset_controller and nvme-cli's reset (NVME_IOCTL_RESET). I/O issued
 # during a reset waits and is carried out; nothing fails, nothing is lost;
@@ -10,9 +10,10 @@
 # layer shows them in flight, and fio's verify proves none was lost. QEMU
 # completes what it fetched when the driver deletes the I/O queues; the
 # sysfs resets run with inject=64 (the queues are not deleted, as for a
-# controller that stopped answering), so QEMU drops those completions and
-# the driver must cancel and requeue: debugfs "requeued" grows at each of
-# them.
+# controller that stopped answering), so QEMU mostly drops those
+# completions and the driver must cancel and requeue: debugfs "requeued"
+# grows across them (not at every one: while it resets, QEMU sometimes
+# still completes what it holds).
 # smp: 2
 # timeout: 80 280
 # disk: d1 128M
@@ -40,7 +41,7 @@ held_inflight() { # DISK: wait (up to 90 s) until DISK shows requests in
 }
 
 storm() { # RESETS
-	local n=$1 i resets0 requeued0
+	local n=$1 i resets0 requeued0 rq_kept=0
 	resets0=$(cat /sys/kernel/debug/mqnvme/mqnvme0/resets)
 	requeued0=$(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued)
 	dmesg_mark
@@ -69,8 +70,9 @@ storm() { # RESETS
 		assert_eq "$(cat /sys/class/mqnvme/mqnvme0/state)" live "state after reset $i"
 		rq=$(($(cat /sys/kernel/debug/mqnvme/mqnvme0/requeued) - rq0))
 		log "reset $i: $rq requests requeued"
-		((i % 2 == 0)) || assert_ge "$rq" 1 "requests requeued by reset $i (queues not deleted)"
+		((i % 2 == 0)) || rq_kept=$((rq_kept + rq))
 	done
+	assert_ge "$rq_kept" 1 "requests requeued by the resets that keep the queues"
 	fio_bg_stop /tmp/storm.json "across the resets"
 	assert_eq "$(dmesg_since_mark | grep -c 'reset done')" "$n" "resets done"
 	assert_eq "$(($(cat /sys/kernel/debug/mqnvme/mqnvme0/resets) - resets0))" "$n" "resets counted"
@@ -85,7 +87,7 @@ storm() { # RESETS
 mq_load poll_queues=1
 assert_irq_mode 0 msix 3 2 1
 # The debug kernel sees both kinds of reset under I/O; the stock one the volume.
-storm "$(mq_scaled 20)"
+storm "$((MQ_SCALE > 1 ? 3 : 12))"
 assert_irq_mode 0 msix 3 2 1
 
 # An ioctl issued while the controller resets waits for it, then runs.
@@ -97,7 +99,7 @@ mq_unload
 
 mq_load irq_mode=poll
 assert_irq_mode 0 poll 0 2 0
-storm "$((MQ_SCALE > 1 ? 2 : 5))"
+storm "$((MQ_SCALE > 1 ? 3 : 5))"
 assert_irq_mode 0 poll 0 2 0
 grep -q mqnvme /proc/interrupts && fail "interrupt lines in poll mode after resets"
 mq_unload
