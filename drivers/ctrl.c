@@ -676,6 +676,27 @@ static int mqnvme_ctrl_start_io(struct mqnvme_ctrl *ctrl)
 	return 0;
 }
 
+/*
+ * Bring-up's last step, under shutdown_lock against the timeout handler:
+ * live, unless a command timed out meanwhile (the handler then disabled
+ * the controller, hw_failed), whether or not its step was optional.
+ *
+ * Return: 0 when live, -ETIMEDOUT, or 1 when the state no longer allows
+ * it (removal started: remove() takes the controller down).
+ */
+static int mqnvme_go_live(struct mqnvme_ctrl *ctrl)
+{
+	int ret = 0;
+
+	mutex_lock(&ctrl->shutdown_lock);
+	if (ctrl->hw_failed)
+		ret = -ETIMEDOUT;
+	else if (!mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE))
+		ret = 1;
+	mutex_unlock(&ctrl->shutdown_lock);
+	return ret;
+}
+
 /**
  * mqnvme_ctrl_init - bring a controller from reset to live
  * @ctrl: the controller, its PCI function enabled and BAR0 requested
@@ -748,19 +769,9 @@ int mqnvme_ctrl_init(struct mqnvme_ctrl *ctrl)
 	ret = mqnvme_ctrl_start_io(ctrl);
 	if (ret)
 		return ret;
-	/*
-	 * As in a reset: a command that timed out disabled the controller,
-	 * whether or not its step was optional; it does not go live so.
-	 */
-	mutex_lock(&ctrl->shutdown_lock);
-	if (ctrl->hw_failed)
-		ret = -ENODEV;
-	else
-		mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE);
-	mutex_unlock(&ctrl->shutdown_lock);
-	if (ret) {
+	if (mqnvme_go_live(ctrl)) {
 		dev_err(ctrl->dev, "controller refused: a command timed out during bring-up\n");
-		return ret;
+		return -ENODEV;
 	}
 	mqnvme_aen_start(ctrl);
 	return 0;
@@ -800,12 +811,7 @@ static int mqnvme_reset_connect(struct mqnvme_ctrl *ctrl)
 	/* What was requeued or held back runs now, on the new queues. */
 	mqnvme_resume_namespaces(ctrl, ctrl->nr_io_queues != old_nr ||
 				 ctrl->nr_poll_queues != old_poll);
-	mutex_lock(&ctrl->shutdown_lock);
-	if (ctrl->hw_failed)
-		ret = -ETIMEDOUT;
-	else if (!mqnvme_change_state(ctrl, MQNVME_CTRL_LIVE))
-		ret = 1;	/* removal started: remove() takes it down */
-	mutex_unlock(&ctrl->shutdown_lock);
+	ret = mqnvme_go_live(ctrl);
 	if (ret < 0)
 		mqnvme_stop_namespaces(ctrl);
 	return ret;
@@ -897,8 +903,8 @@ static void mqnvme_reset_work(struct work_struct *work)
  * I/O is held (what the controller had is requeued) and it is disabled.
  * mqnvme_ctrl_release_hold() brings it back, from any task.
  *
- * Return: true if held; false if there was nothing to hold (a controller
- * that is dead or going away).
+ * Return: true if held (@ctrl->held); false if there was nothing to hold
+ * (a controller that is dead or going away).
  */
 bool mqnvme_ctrl_hold(struct mqnvme_ctrl *ctrl, const char *why, bool shutdown)
 {
@@ -914,6 +920,7 @@ bool mqnvme_ctrl_hold(struct mqnvme_ctrl *ctrl, const char *why, bool shutdown)
 	dev_info(ctrl->dev, "%s: %s the controller, holding its I/O\n", why,
 		 shutdown ? "shutting down" : "stopping");
 	mqnvme_reset_stop(ctrl, shutdown);
+	ctrl->held = true;
 	return true;
 }
 
@@ -922,10 +929,13 @@ bool mqnvme_ctrl_hold(struct mqnvme_ctrl *ctrl, const char *why, bool shutdown)
  * @ctrl: the controller
  *
  * As the second half of a reset: live again with the held I/O running, or
- * given up (dead) when it does not come back.
+ * given up (dead) when it does not come back. Nothing when not held.
  */
 void mqnvme_ctrl_release_hold(struct mqnvme_ctrl *ctrl)
 {
+	if (!ctrl->held)
+		return;
+	ctrl->held = false;
 	mqnvme_reset_restart(ctrl);
 }
 

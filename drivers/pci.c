@@ -140,10 +140,7 @@ static void mqnvme_remove(struct pci_dev *pdev)
 	mqnvme_change_state(ctrl, MQNVME_CTRL_DELETING);
 	up_write(&ctrl->ioctl_rwsem);
 	/* Held by an event that never ended (a recovery given up): the held I/O fails. */
-	if (ctrl->held) {
-		ctrl->held = false;
-		mqnvme_ctrl_release_hold(ctrl);
-	}
+	mqnvme_ctrl_release_hold(ctrl);
 	/* A FORMAT UNIT that SG_IO started in the background ends first. */
 	mqnvme_scsi_stop_ctrl(ctrl);
 	/* No event work (uevents, rescans) once the device starts going. */
@@ -187,16 +184,13 @@ static void mqnvme_reset_prepare(struct pci_dev *pdev)
 {
 	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
-	ctrl->held = mqnvme_ctrl_hold(ctrl, "function reset", false);
+	mqnvme_ctrl_hold(ctrl, "function reset", false);
 }
 
 static void mqnvme_reset_done(struct pci_dev *pdev)
 {
 	struct mqnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
-	if (!ctrl->held)
-		return;
-	ctrl->held = false;
 	mqnvme_ctrl_release_hold(ctrl);
 }
 
@@ -215,10 +209,9 @@ static pci_ers_result_t mqnvme_error_detected(struct pci_dev *pdev,
 		dev_warn(ctrl->dev, "PCI error (channel working): carrying on\n");
 		return PCI_ERS_RESULT_CAN_RECOVER;
 	case pci_channel_io_frozen:
-		ctrl->held = mqnvme_ctrl_hold(ctrl, "PCI error (channel frozen)",
-					      false);
-		return ctrl->held ? PCI_ERS_RESULT_NEED_RESET :
-				    PCI_ERS_RESULT_DISCONNECT;
+		if (!mqnvme_ctrl_hold(ctrl, "PCI error (channel frozen)", false))
+			return PCI_ERS_RESULT_DISCONNECT;
+		return PCI_ERS_RESULT_NEED_RESET;
 	case pci_channel_io_perm_failure:
 	default:
 		mqnvme_ctrl_fail(ctrl, "PCI error (permanent failure)");
@@ -237,10 +230,7 @@ static pci_ers_result_t mqnvme_slot_reset(struct pci_dev *pdev)
 
 	dev_info(ctrl->dev, "PCI error: restarting after the slot reset\n");
 	pci_restore_state(pdev);
-	if (ctrl->held) {
-		ctrl->held = false;
-		mqnvme_ctrl_release_hold(ctrl);
-	}
+	mqnvme_ctrl_release_hold(ctrl);
 	return READ_ONCE(ctrl->state) == MQNVME_CTRL_LIVE ?
 	       PCI_ERS_RESULT_RECOVERED : PCI_ERS_RESULT_DISCONNECT;
 }
@@ -272,7 +262,7 @@ static int mqnvme_pm_suspend(struct device *dev)
 {
 	struct mqnvme_ctrl *ctrl = dev_get_drvdata(dev);
 
-	ctrl->held = mqnvme_ctrl_hold(ctrl, "system sleep", true);
+	mqnvme_ctrl_hold(ctrl, "system sleep", true);
 	return 0;
 }
 
@@ -280,10 +270,7 @@ static int mqnvme_pm_resume(struct device *dev)
 {
 	struct mqnvme_ctrl *ctrl = dev_get_drvdata(dev);
 
-	if (ctrl->held) {
-		ctrl->held = false;
-		mqnvme_ctrl_release_hold(ctrl);
-	}
+	mqnvme_ctrl_release_hold(ctrl);
 	return 0;
 }
 

@@ -310,7 +310,7 @@ struct mqnvme_ctrl {
 	int delete_status;
 	bool hw_failed;
 	bool hw_enabled;
-	bool held;			/* by mqnvme_ctrl_hold() (pci.c) */
+	bool held;			/* mqnvme_ctrl_hold() until released */
 	struct dentry *debugfs_dir;
 
 	/* The class device /dev/mqnvme<C>; its release frees the controller. */
