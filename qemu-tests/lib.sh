@@ -205,28 +205,23 @@ mq_queue_counts() { # C [TYPE]
 # without error and moved data; RC, its exit status, must be 0 unless fio
 # was stopped by SIGTERM ("stopped": it then exits non-zero).
 fio_judge() {
-	python3 - "$@" <<'PY'
-import json, sys
-path, rc = sys.argv[1], int(sys.argv[2])
-stopped = len(sys.argv) > 3
-try:
-    text = open(path).read()
-    # fio prints notes ("verify limited", ...) before the JSON document.
-    data = json.loads(text[text.index("{"):])
-except Exception as e:
-    print(f"fio output unreadable ({e}), fio rc {rc}")
-    sys.exit(1)
-bad = 0 if data["jobs"] else 1
-for job in data["jobs"]:
-    r, w = job["read"]["io_bytes"], job["write"]["io_bytes"]
-    trim = job.get("trim", {}).get("io_bytes", 0)
-    print(f"fio job {job['jobname']}: error={job['error']} read={r} write={w} trim={trim}")
-    if job["error"] != 0 or r + w + trim == 0:
-        bad += 1
-if (rc != 0 and not stopped) or bad:
-    print(f"fio rc {rc}{' (stopped by SIGTERM)' if stopped else ''}, {bad} bad jobs")
-    sys.exit(1)
-PY
+	local out=$1 rc=$2 stopped=${3:+ (stopped by SIGTERM)} report bad
+	# fio prints notes ("verify limited", ...) before the JSON document.
+	# jq, not python: under TCG python's start costs a second per fio run.
+	if ! report=$(sed -n '/^{/,$p' "$out" | jq -r '
+		def bytes: .read.io_bytes + .write.io_bytes + (.trim.io_bytes // 0);
+		(.jobs[] | "fio job \(.jobname): error=\(.error) read=\(.read.io_bytes) write=\(.write.io_bytes) trim=\(.trim.io_bytes // 0)"),
+		"bad \((.jobs | length) as $n | [.jobs[] | select(.error != 0 or bytes == 0)] | length + (if $n == 0 then 1 else 0 end))"' 2>&1) ||
+		[[ $report != *"bad "* ]]; then
+		echo "fio output unreadable (${report:-no JSON document}), fio rc $rc"
+		return 1
+	fi
+	bad=${report##*bad }
+	printf '%s\n' "${report%bad *}" | sed '/^$/d'
+	if { ((rc != 0)) && [[ -z $stopped ]]; } || ((bad)); then
+		echo "fio rc $rc$stopped, $bad bad jobs"
+		return 1
+	fi
 }
 
 fio_ok() {
@@ -265,23 +260,32 @@ fio_bg_end() { # OUT
 	fio_bg_stop "$1" "in the background"
 }
 
-# fio_verify_per_cpu DEVS MIB RW BSRANGE [fio args...]: on each device of
-# DEVS (space separated), one job pinned to each CPU, each on its own
-# MIB-MiB region, writing with crc32c verification and reading everything
-# back; all jobs run at once in one fio.
-fio_verify_per_cpu() {
-	local devs=$1 size=$2 rw=$3 bs=$4 cpu dev
+# fio_verify_jobs DEVS MIB RW BSRANGE [fio args...]: append to the array
+# fio_jobs a group of jobs for one fio run (fio_ok "${fio_jobs[@]}"): on
+# each device of DEVS (space separated), one job pinned to each CPU, each on
+# its own MIB-MiB region, writing with crc32c verification and reading
+# everything back. The group starts when the groups before it ended. One fio
+# run for several groups: under TCG fio's start alone takes seconds.
+fio_verify_jobs() {
+	local devs=$1 size=$2 rw=$3 bs=$4 cpu dev first=--stonewall
 	shift 4
-	local jobs=()
 	for dev in $devs; do
 		for ((cpu = 0; cpu < $(nproc); cpu++)); do
-			jobs+=(--name="$(basename "$dev")-cpu$cpu" --filename="$dev" --cpus_allowed="$cpu"
-				--offset=$((cpu * size))M)
+			fio_jobs+=(--name="$(basename "$dev")-cpu$cpu" --filename="$dev" --cpus_allowed="$cpu"
+				--offset=$((cpu * size))M --size="${size}M" --rw="$rw" --bsrange="$bs"
+				--ioengine=libaio --iodepth=16 --direct=1 --verify=crc32c --verify_fatal=1
+				"$@" $first)
+			first=
 		done
 	done
-	fio_ok --size="${size}M" --rw="$rw" --bsrange="$bs" \
-		--ioengine=libaio --iodepth=16 --direct=1 --verify=crc32c \
-		--verify_fatal=1 "$@" "${jobs[@]}"
+}
+
+# fio_verify_per_cpu DEVS MIB RW BSRANGE [fio args...]: the jobs of
+# fio_verify_jobs, all at once in one fio.
+fio_verify_per_cpu() {
+	local fio_jobs=()
+	fio_verify_jobs "$@"
+	fio_ok "${fio_jobs[@]}"
 }
 
 # Fail unless every I/O queue of controller C (of TYPE, default when not
@@ -351,15 +355,16 @@ mq_bdf() { # C
 
 # MSI-X table size of a PCI function (0 without MSI-X), from config space.
 pci_msix_size() { # BDF
-	python3 - "/sys/bus/pci/devices/$1/config" <<'PY'
-import sys
-cfg = open(sys.argv[1], "rb").read()
-ptr, size = cfg[0x34] if cfg[6] & 0x10 else 0, 0
-while ptr:
-    if cfg[ptr] == 0x11:
-        size = (int.from_bytes(cfg[ptr + 2:ptr + 4], "little") & 0x7ff) + 1
-        break
-    ptr = cfg[ptr + 1]
-print(size)
-PY
+	local cfg ptr=0 size=0
+	# The config space, a hex byte per element.
+	read -rd "" -a cfg < <(od -An -v -tx1 "/sys/bus/pci/devices/$1/config") || :
+	((0x${cfg[6]} & 0x10)) && ptr=$((0x${cfg[0x34]}))
+	while ((ptr)); do
+		if ((0x${cfg[ptr]} == 0x11)); then
+			size=$((((0x${cfg[ptr + 3]} << 8 | 0x${cfg[ptr + 2]}) & 0x7ff) + 1))
+			break
+		fi
+		ptr=$((0x${cfg[ptr + 1]}))
+	done
+	echo "$size"
 }

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # What scripts/build-debug-kernel.sh needs, installed first.
 kernel_pkgs=(build-essential bc bison flex libelf-dev libssl-dev xz-utils cpio kmod linux-source-6.12)
 pkgs=(
-	dwarves rsync socat python3 sparse busybox-static e2fsprogs
+	dwarves rsync socat python3 jq sparse busybox-static e2fsprogs
 	qemu-system-x86 qemu-utils fio nvme-cli sg3-utils smartmontools sdparm hdparm
 	g++ g++-multilib cmake libgtest-dev fdisk pciutils udev
 )

@@ -36,17 +36,20 @@ for params in "" "sgl_threshold=1" "sgl_threshold=0 max_segments=33"; do
 	esac
 	before=$(mq_queue_counts 0)
 
-	fio_verify_per_cpu "$d512" $(mq_scaled 48) randwrite 512-1m
-	fio_verify_per_cpu "$d512" $(mq_scaled 48) write 512-768k
-	fio_verify_per_cpu "$d4k" $(mq_scaled 48) randwrite 4k-1m
-	fio_verify_per_cpu "$d4k" $(mq_scaled 48) write 4k-2m
+	# One fio, its groups one after the other.
+	fio_jobs=()
+	fio_verify_jobs "$d512" $(mq_scaled 48) randwrite 512-1m
+	fio_verify_jobs "$d512" $(mq_scaled 48) write 512-768k
+	fio_verify_jobs "$d4k" $(mq_scaled 48) randwrite 4k-1m
+	fio_verify_jobs "$d4k" $(mq_scaled 48) write 4k-2m
 	# Buffered I/O through the page cache builds large multi-segment bios.
-	fio_ok --name=buffered --filename="$d4k" --rw=write --bs=1m --size=$(mq_scaled 32)M \
-		--offset=160M --ioengine=psync --direct=0 --end_fsync=1 --verify=crc32c
+	fio_jobs+=(--name=buffered --filename="$d4k" --rw=write --bs=1m --size=$(mq_scaled 32)M
+		--offset=160M --ioengine=psync --direct=0 --end_fsync=1 --verify=crc32c --stonewall)
 	# Unaligned user buffers: one 512-byte offset into the page.
-	fio_ok --name=offset --filename="$d512" --rw=randwrite --bsrange=4k-64k \
-		--iomem_align=512 --mem_align=512 --size=$(mq_scaled 16)M \
-		--offset=128M --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c
+	fio_jobs+=(--name=offset --filename="$d512" --rw=randwrite --bsrange=4k-64k
+		--iomem_align=512 --mem_align=512 --size=$(mq_scaled 16)M
+		--offset=128M --ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c --stonewall)
+	fio_ok "${fio_jobs[@]}"
 
 	assert_all_queues_used 0 "$before"
 	mq_unload

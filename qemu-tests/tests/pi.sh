@@ -62,19 +62,22 @@ prime() {
 	done
 }
 
-# verify_all: fio writes and reads back with crc32c on every served disk.
+# verify_all: fio writes and reads back with crc32c on every served disk,
+# then (a second group of the same fio) 1 MiB writes, split at MDTS
+# (512 KiB): each part carries its own reference tags.
 verify_all() {
-	local args=() n
+	local args=() n first=--stonewall
 	for n in $served; do
-		args+=(--name=ns$n --filename=/dev/mqnvme0n$n)
+		args+=(--name=ns$n --filename=/dev/mqnvme0n$n --size=$(mq_scaled 4)M
+			--offset=64k --rw=randwrite --bsrange=4k-128k --ioengine=libaio
+			--iodepth=8 --direct=1 --verify=crc32c --verify_fatal=1)
 	done
-	fio_ok --size=$(mq_scaled 4)M --offset=64k --rw=randwrite --bsrange=4k-128k \
-		--ioengine=libaio --iodepth=8 --direct=1 --verify=crc32c \
-		--verify_fatal=1 "${args[@]}"
-	# 1 MiB writes are split at MDTS (512 KiB): each part carries its own
-	# reference tags.
-	fio_ok --size=2M --offset=6M --rw=write --bs=1m \
-		--ioengine=psync --direct=1 --verify=md5 "${args[@]}"
+	for n in $served; do
+		args+=(--name=ns$n-1m --filename=/dev/mqnvme0n$n --size=2M --offset=6M
+			--rw=write --bs=1m --ioengine=psync --direct=1 --verify=md5 $first)
+		first=
+	done
+	fio_ok "${args[@]}"
 }
 
 dmesg_mark
