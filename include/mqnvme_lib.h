@@ -96,6 +96,7 @@ struct mqnvme_dptr_lists {
 	void *va[MQNVME_MAX_LISTS];
 };
 
+/* io_lib.c: data pointers and completion status */
 int mqnvme_build_prps(struct scatterlist *sgl, int nents, unsigned int len,
 		      const struct mqnvme_list_pool *pool,
 		      struct mqnvme_dptr_lists *lists, union nvme_data_ptr *dptr);
@@ -103,24 +104,29 @@ int mqnvme_build_sgl(struct scatterlist *sgl, int nents,
 		     const struct mqnvme_list_pool *pool,
 		     struct mqnvme_dptr_lists *lists, union nvme_data_ptr *dptr);
 dma_addr_t mqnvme_prp_list_next(const struct mqnvme_dptr_lists *lists, int i);
+unsigned int mqnvme_retry_delay_ms(u16 status, const u16 *crdt);
+unsigned long mqnvme_abort_rearm(unsigned long timeout, unsigned long def);
+blk_status_t mqnvme_status_to_blk(u16 status);
 
+/* queue_lib.c */
 bool mqnvme_dbbuf_need_event(u16 event_idx, u16 new_idx, u16 old_idx);
+u32 mqnvme_poll_next_ns(u32 cur_ns, bool found);
+
+/* ctrl_lib.c: bring-up arithmetic */
 unsigned int mqnvme_granted_queues(u32 nr_queues_result);
 unsigned int mqnvme_split_queues(unsigned int cpus, unsigned int granted,
 				 unsigned int poll_wanted,
 				 unsigned int *nr_poll);
-unsigned int mqnvme_queue_vector(unsigned int qid, unsigned int vectors);
 u32 mqnvme_q_depth(u64 cap, u32 io_queue_depth);
 unsigned long mqnvme_db_bar_size(unsigned int nr_queues, u32 db_stride);
 u32 mqnvme_max_hw_sectors(u8 mdts, u64 cap);
 unsigned int mqnvme_ready_timeout_ms(u64 cap);
 unsigned int mqnvme_shutdown_timeout_s(u32 rtd3e, unsigned int param);
-unsigned int mqnvme_retry_delay_ms(u16 status, const u16 *crdt);
-unsigned long mqnvme_abort_rearm(unsigned long timeout, unsigned long def);
-blk_status_t mqnvme_status_to_blk(u16 status);
+
+/* irq_lib.c */
+unsigned int mqnvme_queue_vector(unsigned int qid, unsigned int vectors);
 const char *mqnvme_irq_mode_name(enum mqnvme_irq_mode mode);
 int mqnvme_irq_mode_parse(const char *s);
-u32 mqnvme_poll_next_ns(u32 cur_ns, bool found);
 
 /* Copy (NVMe 2.0), which linux/nvme.h of 6.12 does not name. */
 #define MQNVME_CMD_COPY		0x19
@@ -139,6 +145,7 @@ struct mqnvme_ns_format {
 	u8 pi_size;
 };
 
+/* ioctl_lib.c: passthrough lengths and refusals */
 long mqnvme_admin_xfer_len(const struct nvme_command *cmd);
 long mqnvme_io_xfer_len(const struct nvme_command *cmd,
 			const struct mqnvme_ns_format *fmt);
@@ -165,6 +172,7 @@ struct mqnvme_aen {
 #define MQNVME_SMART_CRIT_ALL	0x1f
 #define MQNVME_SMART_CRIT_PMR	0x20
 
+/* aen_lib.c */
 struct mqnvme_aen mqnvme_aen_decode(u32 result);
 u32 mqnvme_aen_config(u32 oaes, u32 vs);
 const char *mqnvme_aen_name(const struct mqnvme_aen *ev);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suites for mqnvme's pure logic (drivers/lib.c): command ids, PRP
- * lists and SGLs built from scatterlists, queue/vector/doorbell/timeout
- * arithmetic, and the transfer sizes and refusals of passthrough commands.
+ * KUnit suites for mqnvme's pure logic in drivers/X_lib.c (io, queue, ctrl,
+ * irq, ioctl, aen): command ids, PRP lists and SGLs built from
+ * scatterlists, queue/vector/doorbell/timeout arithmetic, and the transfer
+ * sizes and refusals of passthrough commands.
  * Load after mqnvme.ko; results in debugfs kunit/<suite>/results.
  */
 #include <kunit/test.h>

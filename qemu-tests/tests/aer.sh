@@ -11,7 +11,7 @@
 # kernel only: the debug kernel is built without the AER driver (PCIEAER).
 # kernels: stock
 # smp: 4
-# timeout: 90 240
+# timeout: 60 240
 # allow: pcieport [0-9a-f:.]+: (PCIe Bus Error|AER: |  )
 # disk: d1 256M
 # qemu: -device pcie-root-port,id=rp,chassis=31,slot=0,addr=0x1b -blockdev driver=raw,node-name=d1,file.driver=file,file.filename=@d1@

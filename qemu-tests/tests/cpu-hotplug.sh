@@ -8,7 +8,7 @@
 # on at every step, no command times out or is found by the timeout
 # poller, fio verify is clean, both controllers stay live.
 # smp: 4
-# timeout: 90 300
+# timeout: 60 120
 # disk: d1 256M
 # disk: d2 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqcpu1,drive=d1 -drive file=@d2@,if=none,id=d2,format=raw -device nvme,serial=mqcpu2,drive=d2,msix_qsize=3

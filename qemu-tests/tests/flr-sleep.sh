@@ -11,7 +11,7 @@
 # shows it) and holds its I/O, the function goes to D3hot and back, the
 # driver's resume brings it back; fio verify again clean across it.
 # smp: 4
-# timeout: 60 180
+# timeout: 60 110
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqflr,drive=d1
 

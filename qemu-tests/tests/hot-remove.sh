@@ -9,7 +9,7 @@
 # the queues-4cpu tests has a free slot of bus 0 for the root port (the
 # 2-vCPU ones use every slot).
 # smp: 4
-# timeout: 90 240
+# timeout: 60 100
 # allow: I/O error, dev mqnvme0n1|Buffer I/O error on dev mqnvme0n1|EXT4-fs (error|warning) \(device mqnvme0n1\)|EXT4-fs \(mqnvme0n1\)|JBD2: .*mqnvme0n1|lost (async )?page write|Aborting journal on device mqnvme0n1
 # disk: d1 256M
 # qemu: -device pcie-root-port,id=rp,chassis=30,slot=0,addr=0x1c -blockdev driver=raw,node-name=d1,file.driver=file,file.filename=@d1@

@@ -5,7 +5,7 @@
 # that the controller really got SGLs or PRPs; every hardware queue must
 # carry I/O.
 # smp: 2
-# timeout: 200 510
+# timeout: 200 300
 # disk: d1 256M
 # disk: d2 256M
 # qemu: -device nvme,id=c0,serial=mqio,mdts=6 -drive file=@d1@,if=none,id=d1,format=raw -device nvme-ns,drive=d1,bus=c0,nsid=1,logical_block_size=512 -drive file=@d2@,if=none,id=d2,format=raw -device nvme-ns,drive=d2,bus=c0,nsid=2,logical_block_size=4096,physical_block_size=4096

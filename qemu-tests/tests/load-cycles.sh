@@ -4,7 +4,7 @@
 # writer runs (its I/O fails cleanly, nothing hangs). rmmod is refused while
 # a disk is open. The data verified in the first cycle is still intact.
 # smp: 2
-# timeout: 160 160
+# timeout: 150 100
 # disk: d1 256M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw -device nvme,serial=mqcyc,drive=d1
 

@@ -8,7 +8,7 @@
 # Every answer is checked against what QEMU's controller is (model, size,
 # temperature, limits) and the data against what was written.
 # smp: 2
-# timeout: 160 320
+# timeout: 70 180
 # disk: d1 64M
 # qemu: -drive file=@d1@,if=none,id=d1,format=raw,discard=unmap -device nvme,serial=mqsg1,id=c1 -device nvme-ns,drive=d1,bus=c1,nsid=1,eui64=0x0011223344556677
 
