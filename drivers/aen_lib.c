@@ -4,6 +4,7 @@
  * events to enable, and their names.
  */
 #include <linux/kernel.h>
+#include <linux/bitops.h>
 #include <linux/export.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
@@ -124,13 +125,12 @@ int mqnvme_smart_warnings_str(u8 bits, char *buf, size_t size)
 		"volatile memory backup failed",
 		"persistent memory region read-only",
 	};
+	unsigned long set = bits;
 	unsigned int i;
 	int len = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < 8; i++) {
-		if (!(bits & BIT(i)))
-			continue;
+	for_each_set_bit(i, &set, BITS_PER_BYTE) {
 		if (i < ARRAY_SIZE(names))
 			len += scnprintf(buf + len, size - len, "%s%s",
 					 len ? ", " : "", names[i]);

@@ -321,7 +321,7 @@ static void mqnvme_pi_diag_work(struct work_struct *work)
 			mqnvme_pi_diag(ns, ns->pi_diag.slba, ns->pi_diag.nlb);
 		mutex_unlock(&ctrl->scan_lock);
 	}
-	clear_bit(0, &ns->pi_busy);
+	clear_bit(MQNVME_PI_WORK_BUSY, &ns->pi_busy);
 }
 
 /**
@@ -344,7 +344,7 @@ void mqnvme_pi_error(struct mqnvme_ns *ns, struct request *req, u16 status)
 			   nlb, mqnvme_pi_check_name(check),
 			   status & NVME_SCT_SC_MASK);
 	if (req_op(req) != REQ_OP_READ || !ns->pi.pi_type || !nlb ||
-	    test_and_set_bit(0, &ns->pi_busy))
+	    test_and_set_bit(MQNVME_PI_WORK_BUSY, &ns->pi_busy))
 		return;
 	ns->pi_diag.slba = slba;
 	ns->pi_diag.nlb = nlb;

@@ -83,7 +83,12 @@ static void mqnvme_param_list_length(struct mqnvme_sense *s)
 	mqnvme_sense_set(s, ILLEGAL_REQUEST, 0x1a, 0x00);
 }
 
-/* The three sense-key specific bytes of a field pointer or a progress. */
+/*
+ * The three sense-key specific bytes of a field pointer or a progress.
+ * Not scsi_set_sense_field_pointer(): it knows no progress indication, and
+ * in fixed format it raises the additional sense length to 18, where SPC-4
+ * has 10 for the 18 bytes this driver returns.
+ */
 static void mqnvme_sense_sks(const struct mqnvme_sense *s, u8 *sks)
 {
 	sks[0] = 0x80;	/* SKSV */

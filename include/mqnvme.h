@@ -186,6 +186,9 @@ struct mqnvme_iod {
 	struct mqnvme_dptr_lists lists;
 };
 
+/* Bit of mqnvme_ns.pi_busy: the PI diagnosis work is queued or running. */
+#define MQNVME_PI_WORK_BUSY	0
+
 /**
  * struct mqnvme_ns - one namespace and its disk
  * @list: entry in the controller's namespace list
@@ -199,7 +202,7 @@ struct mqnvme_iod {
  * @pi_work: names the failing block of a read the controller refused
  *           for a PI check (pi.c)
  * @pi_diag: the LBA range @pi_work looks at
- * @pi_busy: bit 0: @pi_work is queued or running
+ * @pi_busy: bit MQNVME_PI_WORK_BUSY: @pi_work is queued or running
  * @scan_gen: the namespace scan that last found it active
  * @stopped: its queue is frozen and quiesced by a reset
  * @eui64: IEEE Extended Unique Identifier, zero when the namespace has none

@@ -167,10 +167,15 @@ struct mqnvme_aen {
 
 /*
  * The SMART/health critical warning bits the driver asks events for: bits
- * 0-4, and bit 5 (persistent memory region) from NVMe 1.4 on.
+ * 0-4 (linux/nvme.h), and bit 5 (persistent memory region) from NVMe 1.4
+ * on, which linux/nvme.h of 6.12 does not name.
  */
-#define MQNVME_SMART_CRIT_ALL	0x1f
-#define MQNVME_SMART_CRIT_PMR	0x20
+#define MQNVME_SMART_CRIT_ALL	(NVME_SMART_CRIT_SPARE | \
+				 NVME_SMART_CRIT_TEMPERATURE | \
+				 NVME_SMART_CRIT_RELIABILITY | \
+				 NVME_SMART_CRIT_MEDIA | \
+				 NVME_SMART_CRIT_VOLATILE_MEMORY)
+#define MQNVME_SMART_CRIT_PMR	BIT(5)
 
 /* aen_lib.c */
 struct mqnvme_aen mqnvme_aen_decode(u32 result);
