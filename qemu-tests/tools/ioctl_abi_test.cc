@@ -43,6 +43,8 @@
 namespace {
 
 using mqtest::Buf;
+using mqtest::AsNobody;
+using mqtest::Env;
 using mqtest::Fd;
 
 // NVMe status values as the ioctls return them: SCT << 8 | SC, DNR 0x4000.
@@ -66,15 +68,6 @@ constexpr uint8_t kIoCompare = 0x05;
 constexpr uint64_t kPatternLba = 2048;	// 1 MiB in, 256 KiB long
 constexpr size_t kPatternLen = 256 * 1024;
 
-std::string Env(const char *name, const char *def = nullptr)
-{
-	const char *v = getenv(name);
-	if (!v && !def) {
-		ADD_FAILURE() << name << " is not set";
-		return "";
-	}
-	return v ? v : def;
-}
 
 
 
@@ -111,20 +104,6 @@ nvme_passthru_cmd Rw(uint8_t opcode, uint32_t nsid, uint64_t slba,
 	return c;
 }
 
-// Runs FN in a child without any capability (uid/gid nobody) and returns
-// its exit status: 0 when every check in it held.
-int AsNobody(const std::function<int()> &fn)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
-			_exit(100);
-		_exit(fn());
-	}
-	int st = 0;
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 200;
-}
 
 std::vector<uint8_t> Pattern(size_t len, uint32_t seed)
 {
@@ -460,8 +439,7 @@ TEST_F(Abi, EmptyVectorIsRefused)
 	Buf r(8192);
 	int fd = ro.get();
 	uint64_t buf = r.addr();
-	EXPECT_EQ(AsNobody([&] {
-		int step = 0;
+	EXPECT_EQ(AsNobody([&]() -> std::string {
 		for (uint64_t addr : {uint64_t{0}, buf}) {
 			nvme_passthru_cmd64 c{};
 			c.opcode = kIoRead;
@@ -470,12 +448,12 @@ TEST_F(Abi, EmptyVectorIsRefused)
 			c.vec_cnt = 0;
 			c.cdw10 = kPatternLba;
 			c.cdw12 = 15;
-			if (Ioctl(fd, NVME_IOCTL_IO64_CMD_VEC, &c) != -EINVAL)
-				return 1 + step;
-			step++;
+			if (int r = Ioctl(fd, NVME_IOCTL_IO64_CMD_VEC, &c); r != -EINVAL)
+				return "a Read with no vector and addr " + std::to_string(addr) +
+				       ": " + std::to_string(r) + ", not -EINVAL";
 		}
-		return 0;
-	}), 0);
+		return "";
+	}), "");
 	// A command that transfers nothing (Flush) needs no vector.
 	Fd rw(ns_, O_RDWR);
 	nvme_passthru_cmd64 f{};
@@ -506,21 +484,21 @@ TEST_F(Abi, Partitions)
 	EXPECT_EQ(Ioctl(part.get(), NVME_IOCTL_IO_CMD, &c), 0) << "root";
 	int fd = part.get();
 	uint64_t addr = a.addr();
-	EXPECT_EQ(AsNobody([&] {
+	EXPECT_EQ(AsNobody([&]() -> std::string {
 		auto r = Rw(kIoRead, 2, 0, 8, addr, 4096);
 		if (Ioctl(fd, NVME_IOCTL_IO_CMD, &r) != -EACCES)
-			return 1;
+			return "a read ioctl on a partition was not refused with EACCES";
 		nvme_user_io io{};
 		io.opcode = kIoRead;
 		io.addr = addr;
 		io.nblocks = 7;
 		if (Ioctl(fd, NVME_IOCTL_SUBMIT_IO, &io) != -EACCES)
-			return 2;
+			return "NVME_IOCTL_SUBMIT_IO on a partition was not refused with EACCES";
 		// The namespace id is no secret.
 		if (ioctl(fd, NVME_IOCTL_ID) != 2)
-			return 3;
-		return 0;
-	}), 0);
+			return "NVME_IOCTL_ID on the partition did not give 2";
+		return "";
+	}), "");
 }
 
 TEST_F(Abi, UnprivilegedCallers)
@@ -532,18 +510,18 @@ TEST_F(Abi, UnprivilegedCallers)
 	Buf a(8192);
 	int cfd = ctrl.get(), rofd = ro.get(), rwfd = rw.get(), pfd = part.get();
 	uint64_t addr = a.addr();
-	EXPECT_EQ(AsNobody([&] {
+	EXPECT_EQ(AsNobody([&]() -> std::string {
 		// Identify Controller and Namespace: what building I/O needs.
 		auto c = Identify(1, 0, addr, 4096);
 		if (Ioctl(cfd, NVME_IOCTL_ADMIN_CMD, &c) != 0)
-			return 1;
+			return "Identify Controller was refused";
 		c = Identify(0, 1, addr, 4096);
 		if (Ioctl(cfd, NVME_IOCTL_ADMIN_CMD, &c) != 0)
-			return 2;
+			return "Identify Namespace was refused";
 		// Anything else admin: no.
 		c = Identify(2, 0, addr, 4096);
 		if (Ioctl(cfd, NVME_IOCTL_ADMIN_CMD, &c) != -EACCES)
-			return 3;
+			return "Identify CNS 2 was not refused with EACCES";
 		nvme_passthru_cmd l{};
 		l.opcode = kAdminGetLogPage;
 		l.nsid = 0xffffffff;
@@ -551,33 +529,33 @@ TEST_F(Abi, UnprivilegedCallers)
 		l.addr = addr;
 		l.data_len = 512;
 		if (Ioctl(cfd, NVME_IOCTL_ADMIN_CMD, &l) != -EACCES)
-			return 4;
+			return "Get Log Page was not refused with EACCES";
 		// Reads on any open, writes only on a writable one.
 		auto r = Rw(kIoRead, 1, kPatternLba, 8, addr, 4096);
 		if (Ioctl(rofd, NVME_IOCTL_IO_CMD, &r) != 0)
-			return 5;
+			return "a Read on a read-only open was refused";
 		auto w = Rw(kIoWrite, 1, 200, 8, addr, 4096);
 		if (Ioctl(rofd, NVME_IOCTL_IO_CMD, &w) != -EACCES)
-			return 6;
+			return "a Write on a read-only open was not refused with EACCES";
 		if (Ioctl(rwfd, NVME_IOCTL_IO_CMD, &w) != 0)
-			return 7;
+			return "a Write on a writable open was refused";
 		// Vendor specific I/O commands: no.
 		auto v = Rw(0x81, 1, 0, 1, addr, 512);
 		if (Ioctl(rwfd, NVME_IOCTL_IO_CMD, &v) != -EACCES)
-			return 8;
+			return "a vendor specific I/O command was not refused with EACCES";
 		// Controller operations: no.
 		if (Ioctl(cfd, NVME_IOCTL_RESCAN, nullptr) != -EACCES)
-			return 9;
+			return "NVME_IOCTL_RESCAN was not refused with EACCES";
 		// The Identify allowed on the disk is not on a partition: any
 		// command there needs CAP_SYS_ADMIN, admin ones too (I/O ones:
 		// Abi.Partitions).
 		c = Identify(1, 0, addr, 4096);
 		if (Ioctl(rofd, NVME_IOCTL_ADMIN_CMD, &c) != 0)
-			return 10;
+			return "Identify on the disk was refused";
 		if (Ioctl(pfd, NVME_IOCTL_ADMIN_CMD, &c) != -EACCES)
-			return 11;
-		return 0;
-	}), 0);
+			return "Identify on a partition was not refused with EACCES";
+		return "";
+	}), "");
 }
 
 // Ioctls while the controller resets: each waits for the reset and then

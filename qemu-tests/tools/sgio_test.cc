@@ -49,6 +49,7 @@
 namespace {
 
 using mqtest::Buf;
+using mqtest::Env;
 using mqtest::Fd;
 
 // SCSI ioctls glibc's <scsi/scsi_ioctl.h> does not name.
@@ -187,15 +188,6 @@ const TableCmd *FindCmd(uint8_t opcode)
 	return nullptr;
 }
 
-std::string Env(const char *name, const char *def = nullptr)
-{
-	const char *v = getenv(name);
-	if (!v && !def) {
-		ADD_FAILURE() << name << " is not set";
-		return "/nonexistent";
-	}
-	return v ? v : def;
-}
 
 bool InjectCaps()
 {
